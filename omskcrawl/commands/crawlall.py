@@ -1,0 +1,66 @@
+"""`scrapy crawlall [SPIDER ...] [-a since=YYYY-MM-DD]`: every site in one process.
+
+One shared dedup state, one run id, one run manifest. A failing site does not
+stop the others; the exit code is 1 when any site failed, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from scrapy.commands import BaseRunSpiderCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+
+from omskcrawl.manifest import spider_summary, write_manifest
+from omskcrawl.run import new_run_id, run_started
+from omskcrawl.summary import print_summary
+
+
+class Command(BaseRunSpiderCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[SPIDER ...] [-a since=YYYY-MM-DD]"
+
+    def short_desc(self) -> str:
+        return "Run every site (or the ones named) in one process with one run manifest"
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        self.settings.set("OMSKCRAWL_MANIFEST_PER_SPIDER", False, priority="cmdline")
+        if not self.settings.get("OMSKCRAWL_RUN_ID"):
+            self.settings.set("OMSKCRAWL_RUN_ID", new_run_id(), priority="cmdline")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        self.exitcode = run_all(self, args, opts.spargs)
+
+
+def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any]) -> int:
+    process = cmd.crawler_process
+    assert process is not None and cmd.settings is not None
+    available = process.spider_loader.list()
+    unknown = sorted(set(names) - set(available))
+    if unknown:
+        raise UsageError(f"unknown spider(s): {', '.join(unknown)}; see `scrapy list`")
+    crawlers: list[Crawler] = []
+    for name in names or sorted(available):
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler, **spargs)
+    process.start()
+    summaries = []
+    for crawler in crawlers:
+        assert crawler.spidercls is not None
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason")
+        summaries.append(spider_summary(crawler.spidercls.name, stats, reason))
+    settings = crawlers[0].settings if crawlers else cmd.settings
+    root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
+    manifest = write_manifest(root, settings["OMSKCRAWL_RUN_ID"], run_started(settings), summaries)
+    print_summary(root, manifest)
+    failed = process.bootstrap_failed or any(s["failed"] for s in summaries)
+    return 1 if failed else 0

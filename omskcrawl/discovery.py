@@ -1,0 +1,203 @@
+"""Discovery: article links from RSS/Atom feeds, XML sitemaps and listing pages.
+
+Pure parsing (bytes or a Selector in, entries out); the spider decides what to
+fetch. Scrapy's own sitemap parser drops `news:publication_date`, which Google
+News sitemaps carry, so sitemaps are read here with lxml, streaming.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from omskcrawl.normalize import collapse_ws
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article link as discovery saw it, with the dates it was given."""
+
+    url: str
+    via: str  # feed, sitemap or listing
+    published_raw: str | None = None
+    modified_raw: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingSelectors:
+    """How a site's listing/archive pages show items.
+
+    `item` selects one element per article; `link` and `date` are read inside it
+    (`date` may match several spans, e.g. `17:56` + `Вчера`: their texts are joined).
+    """
+
+    item: str
+    link: str = "a::attr(href)"
+    date: str | None = None
+    title: str | None = None
+    next_page: str | None = None
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _child_text(el: etree._Element, *names: str) -> str | None:
+    for child in el:
+        if _local(child.tag) in names and (child.text or "").strip():
+            return (child.text or "").strip()
+    return None
+
+
+def is_feed(body: bytes) -> bool:
+    """True for RSS/Atom/RDF documents.
+
+    >>> is_feed(b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>')
+    True
+    >>> is_feed(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>')
+    False
+    """
+    head = body[:2048].lower()
+    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Entry]:
+    """Entries of an RSS 2.0, RDF or Atom feed, in feed order.
+
+    >>> feed = b'''<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+    ... <item><title>Хоценко обсудил промышленность</title>
+    ... <link>https://www.omskinform.ru/news/218377</link>
+    ... <pubDate>Wed, 20 Nov 2024 10:55:00 +0600</pubDate></item></channel></rss>'''
+    >>> parse_feed(feed, "https://www.omskinform.ru/rss/news.rss")[0].published_raw
+    'Wed, 20 Nov 2024 10:55:00 +0600'
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError as e:
+        logger.warning("unreadable feed %s: %s", base_url, e)
+        return []
+    if root is None:
+        return []
+    out = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name == "item":
+            link = _child_text(el, "link") or _child_text(el, "guid")
+            published = _child_text(el, "pubdate", "date", "published")
+            modified = _child_text(el, "updated", "modified")
+        elif name == "entry":
+            link = None
+            for child in el:
+                if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate":
+                    link = child.get("href")
+                    break
+            published = _child_text(el, "published", "issued")
+            modified = _child_text(el, "updated")
+        else:
+            continue
+        if not link:
+            continue
+        title = _child_text(el, "title")
+        out.append(
+            Entry(
+                url=urljoin(base_url, link.strip()),
+                via="feed",
+                published_raw=published,
+                modified_raw=modified,
+                title=collapse_ws(title) if title else None,
+            )
+        )
+    return out
+
+
+def parse_sitemap(body: bytes) -> tuple[list[Entry], list[Entry]]:
+    """(child sitemaps, article entries) of a sitemap index or urlset, streamed.
+
+    News sitemaps' `news:publication_date` becomes the entry's published date,
+    `lastmod` its modified date.
+
+    >>> doc = b'''<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+    ...   xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>
+    ...   <loc>https://ngs55.ru/text/gorod/2024/11/20/74391022/</loc>
+    ...   <lastmod>2024-11-20T12:01:00+06:00</lastmod>
+    ...   <news:news><news:publication_date>2024-11-20T10:55:00+06:00</news:publication_date>
+    ...   <news:title>Хоценко обсудил развитие промышленности</news:title></news:news>
+    ... </url></urlset>'''
+    >>> children, entries = parse_sitemap(doc)
+    >>> entries[0].published_raw, entries[0].modified_raw
+    ('2024-11-20T10:55:00+06:00', '2024-11-20T12:01:00+06:00')
+    """
+    children: list[Entry] = []
+    entries: list[Entry] = []
+    context = etree.iterparse(
+        io.BytesIO(body), events=("end",), recover=True, resolve_entities=False, huge_tree=True
+    )
+    try:
+        for _, el in context:
+            name = _local(el.tag)
+            if name not in ("url", "sitemap"):
+                continue
+            loc = _child_text(el, "loc")
+            if loc:
+                lastmod = _child_text(el, "lastmod")
+                if name == "sitemap":
+                    children.append(Entry(url=loc, via="sitemap", modified_raw=lastmod))
+                else:
+                    published = title = None
+                    for sub in el.iter():
+                        sub_name = _local(sub.tag)
+                        if sub_name == "publication_date" and sub.text:
+                            published = sub.text.strip()
+                        elif sub_name == "title" and sub.text:
+                            title = collapse_ws(sub.text)
+                    entries.append(
+                        Entry(loc, "sitemap", published_raw=published, modified_raw=lastmod,
+                              title=title)
+                    )
+            el.clear()
+    except etree.XMLSyntaxError as e:
+        logger.warning("sitemap cut short: %s", e)
+    return children, entries
+
+
+def parse_listing(
+    sel: Selector, base_url: str, selectors: ListingSelectors
+) -> tuple[list[Entry], str | None]:
+    """(entries, next page URL) of one listing page."""
+    base = sel.xpath("//base/@href").get() or base_url
+    entries = []
+    for node in sel.css(selectors.item):
+        href = node.css(selectors.link).get()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        date = None
+        if selectors.date:
+            date = collapse_ws(" ".join(node.css(selectors.date).css("::text").getall())) or None
+        title = None
+        if selectors.title:
+            title = collapse_ws(" ".join(node.css(selectors.title).css("::text").getall())) or None
+        entries.append(Entry(urljoin(base, href.strip()), "listing", date, None, title))
+    next_url = None
+    if selectors.next_page:
+        href = sel.css(selectors.next_page).get()
+        next_url = urljoin(base, href.strip()) if href else None
+    return entries, next_url
+
+
+def unique_entries(entries: list[Entry]) -> Iterator[Entry]:
+    """First entry per URL, in order."""
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.url not in seen:
+            seen.add(entry.url)
+            yield entry

@@ -1,0 +1,240 @@
+"""Extraction in layers: structured data, then site selectors, then generic.
+
+`extract_article` is the one path from an HTML page to an `ArticleItem`; it is
+used by every spider, by `scrapy extract` and by `scrapy sitecheck`.
+
+Date policy (deliberate, tested on the aif.ru page whose meta says
+06:34:31+0300 while its visible `<time>` says 09:34 with no zone): a machine
+date *with an explicit offset* is unambiguous and wins (JSON-LD, then meta,
+then `<time>`); then the visible date text from the site's selector (read in
+the site's time zone, its year fixed by the URL); then machine dates without
+an offset (site zone); then the date the feed or sitemap gave; then a date in
+the URL (local midnight).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+from parsel import Selector
+
+from omskcrawl.extract.generic import block_text, extract_body, paragraphs_of
+from omskcrawl.extract.structured import DateCandidate, Structured, read_structured
+from omskcrawl.items import ArticleItem
+from omskcrawl.loader import ArticleLoader
+from omskcrawl.normalize import canonical_url, collapse_ws, content_hash, parse_date, word_count
+from omskcrawl.normalize.dates import date_from_url
+
+ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|odt|ods|zip|rar|7z)(?:$|[?#])", re.I)
+OFFSET_RE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|GMT|UTC)\s*$|^\d{9,13}$")
+
+
+@dataclass(frozen=True)
+class ArticleSelectors:
+    """CSS selectors a site declares for what its structured data lacks.
+
+    `body` selects the article container(s); `body_exclude` removes injects
+    inside it; `tags` selects tag links (one tag each) or `#tag` text;
+    `date` selects the visible date text.
+    """
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    body_exclude: tuple[str, ...] = ()
+    date: str | None = None
+    modified: str | None = None
+    authors: str | None = None
+    tags: str | None = None
+    section: str | None = None
+    image: str | None = None
+
+
+GENERIC = ArticleSelectors()
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What discovery knew before the page was fetched (feed/sitemap entry)."""
+
+    published_raw: str | None = None
+    modified_raw: str | None = None
+    title: str | None = None
+
+
+def has_offset(raw: str) -> bool:
+    """True when a machine date names its own zone.
+
+    >>> has_offset("2020-10-19T06:34:31+0300"), has_offset("2020-10-19T09:34")
+    (True, False)
+    """
+    return bool(OFFSET_RE.search(raw.strip()))
+
+
+def choose_date(
+    candidates: list[DateCandidate], *, now: datetime, tz: str, url: str
+) -> tuple[datetime | None, DateCandidate | None]:
+    """Pick the publication date by the policy in this module's docstring."""
+
+    def rank(c: DateCandidate) -> int:
+        machine = c.source in ("jsonld", "meta", "time")
+        if machine and has_offset(c.raw):
+            return ("jsonld", "meta", "time").index(c.source)
+        return {"text": 3, "jsonld": 4, "meta": 5, "time": 6, "feed": 7, "url": 8}[c.source]
+
+    for cand in sorted(candidates, key=rank):
+        value = parse_date(cand.raw, now=now, tz=tz, url=url)
+        if value is not None:
+            return value, cand
+    return None, None
+
+
+def _texts(sel: Selector, css: str | None) -> list[str]:
+    if not css:
+        return []
+    if "::" in css:
+        return [t for t in sel.css(css).getall() if t.strip()]
+    return [
+        collapse_ws(" ".join(el.css("::text").getall())) for el in sel.css(css) if el.root is not None
+    ]
+
+
+def _body_paragraphs(sel: Selector, selectors: ArticleSelectors) -> list[str] | None:
+    """Paragraphs from the site's body selector, or None when it has none or it misses."""
+    if not selectors.body:
+        return None
+    found = sel.css(selectors.body)
+    if not found:
+        return None
+    out: list[str] = []
+    for node in found:
+        root = node.root
+        if not isinstance(root, lxml_html.HtmlElement):
+            continue
+        work = copy.deepcopy(root)
+        for css in selectors.body_exclude:
+            for el in Selector(root=work).css(css):
+                if isinstance(el.root, lxml_html.HtmlElement) and el.root.getparent() is not None:
+                    el.root.drop_tree()
+        for el in work.iter("script", "style", "noscript", "iframe", "figure", "figcaption"):
+            el.drop_tree()
+        out += paragraphs_of(work) if len(work) else [block_text(work)]
+    return out
+
+
+def _attachments(sel: Selector, base_url: str, scope: str | None) -> list[dict[str, str]]:
+    area = sel.css(scope) if scope else sel.xpath("//body")
+    seen: set[str] = set()
+    out = []
+    for link in area.xpath(
+        ".//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
+    ):
+        href = link.attrib["href"].strip()
+        if not ATTACHMENT_RE.search(href):
+            continue
+        absolute = urljoin(base_url, href)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        out.append({"url": absolute, "text": collapse_ws(" ".join(link.css("::text").getall()))})
+    return out
+
+
+def extract_article(
+    html: str | Selector,
+    *,
+    url: str,
+    now: datetime,
+    tz: str = "Asia/Omsk",
+    selectors: ArticleSelectors = GENERIC,
+    hints: Hints | None = None,
+    source: str | None = None,
+) -> ArticleItem:
+    """One article page → one item (without run fields: crawled_at, run_id, version)."""
+    sel = html if isinstance(html, Selector) else Selector(text=html)
+    base = sel.xpath("//base/@href").get() or url
+    hints = hints or Hints()
+    data: Structured = read_structured(sel)
+    loader = ArticleLoader(selector=sel)
+
+    # Title: structured data, then the site's selector, then h1, the feed, <title>.
+    loader.add_value("title", data.titles[:2])
+    loader.add_value("title", _texts(sel, selectors.title))
+    loader.add_value("title", _texts(sel, "h1"))
+    loader.add_value("title", hints.title)
+    loader.add_value("title", sel.xpath("//title/text()").get())
+
+    loader.add_value("lead", _texts(sel, selectors.lead))
+    loader.add_value("lead", data.descriptions)
+
+    paragraphs = _body_paragraphs(sel, selectors)
+    if paragraphs is None:
+        paragraphs = extract_body(sel)
+    if not any(p.strip() for p in paragraphs) and data.body:
+        paragraphs = data.body.split("\n")
+    loader.add_value("body", paragraphs)
+
+    loader.add_value("authors", data.authors or _texts(sel, selectors.authors))
+    if data.tags:
+        loader.add_value("tags", data.tags)
+    elif selectors.tags:
+        loader.add_value("tags", _texts(sel, selectors.tags))
+    else:
+        loader.add_value("tags", [k for raw in data.keywords for k in re.split(r"[,;]", raw)])
+    loader.add_value("section", data.sections)
+    loader.add_value("section", _texts(sel, selectors.section))
+    images = data.images + sel.css(selectors.image).getall() if selectors.image else data.images
+    loader.add_value("image_url", [urljoin(base, i) for i in images if i.strip()])
+    loader.add_value("attachments", _attachments(sel, base, selectors.body))
+    language = (data.language or "ru").split("-")[0].split("_")[0].lower()
+    loader.add_value("language", language)
+
+    item = loader.load_item()
+
+    candidates = list(data.published)
+    candidates += [DateCandidate(t, "text") for t in _texts(sel, selectors.date)]
+    if hints.published_raw:
+        candidates.append(DateCandidate(hints.published_raw, "feed"))
+    url_day = date_from_url(url)
+    if url_day is not None:
+        candidates.append(DateCandidate(url_day.isoformat(), "url"))
+    published, chosen = choose_date(candidates, now=now, tz=tz, url=url)
+    item["published_at"] = published
+    item["published_raw"] = chosen.raw if chosen else None
+    item["date_source"] = chosen.source if chosen else None
+    modified_candidates = list(data.modified)
+    modified_candidates += [DateCandidate(t, "text") for t in _texts(sel, selectors.modified)]
+    if hints.modified_raw:
+        modified_candidates.append(DateCandidate(hints.modified_raw, "feed"))
+    item["modified_at"], _ = choose_date(modified_candidates, now=now, tz=tz, url=url)
+
+    canonical = next((c for c in data.canonical if c.strip()), None)
+    item["fetched_url"] = url
+    item["url"] = canonical_url(url, canonical=urljoin(base, canonical) if canonical else None)
+    if source:
+        item["source"] = source
+    item.setdefault("authors", [])
+    item.setdefault("tags", [])
+    item.setdefault("attachments", [])
+    item["word_count"] = word_count(item.get("body"))
+    item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))
+    return item
+
+
+def item_to_json(item: ArticleItem | dict[str, Any]) -> dict[str, Any]:
+    """JSON-ready dict: datetimes as ISO 8601 UTC with `Z`."""
+    out: dict[str, Any] = {}
+    for key, value in dict(item).items():
+        if isinstance(value, datetime):
+            out[key] = value.isoformat().replace("+00:00", "Z")
+        elif hasattr(value, "isoformat"):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out

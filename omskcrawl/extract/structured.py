@@ -1,0 +1,169 @@
+"""Layer 1: the machine-readable data a page carries about itself.
+
+Reads JSON-LD (NewsArticle and kin), OpenGraph and `article:` meta, microdata
+(`itemprop`) and `<time datetime>`. Knows HTML and nothing about storage.
+Every value comes back raw (strings as found); the loader normalises them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsel import Selector
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "webpage",
+    "report",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "liveblogposting",
+    "videoobject",
+}
+
+
+@dataclass
+class DateCandidate:
+    """One publication (or modification) date found on a page, before parsing."""
+
+    raw: str
+    source: str  # jsonld, meta, time, text, url, feed
+
+
+@dataclass
+class Structured:
+    """What the page says about itself; every list is in order of trust."""
+
+    titles: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
+    published: list[DateCandidate] = field(default_factory=list)
+    modified: list[DateCandidate] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)
+    language: str | None = None
+    body: str | None = None
+
+
+def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
+    """Yield every JSON-LD object, descending into lists and `@graph`."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _walk_jsonld(child)
+    elif isinstance(node, dict):
+        yield node
+        if "@graph" in node:
+            yield from _walk_jsonld(node["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type", "")
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def _names(value: Any) -> list[str]:
+    """Author/section/keyword values: a string, an object with `name`, or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    text = str(value).strip()
+    return [text] if text else []
+
+
+def _image_urls(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [url for item in value for url in _image_urls(item)]
+    if isinstance(value, dict):
+        return _image_urls(value.get("url") or value.get("contentUrl"))
+    return [str(value)] if value else []
+
+
+def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
+    """The article-like JSON-LD objects of a page; unreadable blocks are skipped."""
+    found = []
+    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        try:
+            data = json.loads(raw, strict=False)
+        except json.JSONDecodeError as e:
+            logger.debug("unreadable JSON-LD block: %s", e)
+            continue
+        found.extend(obj for obj in _walk_jsonld(data) if _types(obj) & ARTICLE_TYPES)
+    # Prefer real articles over WebPage wrappers.
+    found.sort(key=lambda obj: "webpage" in _types(obj))
+    return found
+
+
+def _meta(sel: Selector, *names: str) -> list[str]:
+    values = []
+    for name in names:
+        xpath = f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
+        values.extend(v.strip() for v in sel.xpath(xpath).getall() if v.strip())
+    return values
+
+
+def read_structured(sel: Selector) -> Structured:
+    """Collect structured data of a page (JSON-LD, meta, microdata, `<time>`)."""
+    out = Structured()
+    for obj in jsonld_articles(sel):
+        out.titles += _names(obj.get("headline")) + _names(obj.get("name"))
+        out.descriptions += _names(obj.get("description"))
+        if obj.get("datePublished"):
+            out.published.append(DateCandidate(str(obj["datePublished"]), "jsonld"))
+        if obj.get("dateModified"):
+            out.modified.append(DateCandidate(str(obj["dateModified"]), "jsonld"))
+        out.authors += _names(obj.get("author"))
+        out.keywords += _names(obj.get("keywords"))
+        out.sections += _names(obj.get("articleSection"))
+        out.images += _image_urls(obj.get("image"))
+        if obj.get("articleBody") and not out.body:
+            out.body = str(obj["articleBody"])
+        if obj.get("inLanguage") and not out.language:
+            out.language = str(obj["inLanguage"])
+
+    out.titles += _meta(sel, "og:title", "twitter:title")
+    out.titles += sel.css('[itemprop="headline"]:not(meta)::text').getall()
+    out.descriptions += _meta(sel, "og:description", "description")
+
+    # Machine dates in meta and microdata; `content` on any itemprop element.
+    for raw in _meta(
+        sel, "article:published_time", "datePublished", "og:published_time", "pubdate"
+    ) + sel.xpath('//*[@itemprop="datePublished"][not(self::meta)]/@content').getall():
+        out.published.append(DateCandidate(raw, "meta"))
+    for raw in _meta(sel, "article:modified_time", "dateModified", "og:updated_time"):
+        out.modified.append(DateCandidate(raw, "meta"))
+    # `<time datetime>`: the one marked as the publication date, else the first.
+    times = sel.xpath('//time[@itemprop="datePublished"]/@datetime').getall()
+    times += sel.xpath("//time[@datetime]/@datetime").getall()[:1]
+    out.published += [DateCandidate(raw, "time") for raw in times if raw.strip()]
+
+    out.authors += _meta(sel, "article:author", "author")
+    out.authors += sel.css('[itemprop="author"] [itemprop="name"]::text').getall()
+    out.tags += _meta(sel, "article:tag")
+    out.keywords += _meta(sel, "keywords", "news_keywords")
+    out.sections += _meta(sel, "article:section", "articleSection")
+    out.images += _meta(sel, "og:image", "twitter:image")
+    out.canonical += sel.xpath('//link[@rel="canonical"]/@href').getall()
+    out.canonical += _meta(sel, "og:url")
+    out.language = (
+        out.language
+        or sel.xpath("/html/@lang").get()
+        or next(iter(_meta(sel, "og:locale")), None)
+    )
+    return out

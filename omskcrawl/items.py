@@ -1,0 +1,33 @@
+"""The article item. Its fields mirror `omskcrawl.schema.ARTICLE_SCHEMA` one to one."""
+
+from __future__ import annotations
+
+import scrapy
+
+
+class ArticleItem(scrapy.Item):
+    url = scrapy.Field()
+    source = scrapy.Field()
+    crawl_date = scrapy.Field()
+    fetched_url = scrapy.Field()
+    title = scrapy.Field()
+    lead = scrapy.Field()
+    body = scrapy.Field()
+    published_at = scrapy.Field()
+    published_raw = scrapy.Field()
+    date_source = scrapy.Field()
+    modified_at = scrapy.Field()
+    authors = scrapy.Field()
+    tags = scrapy.Field()
+    section = scrapy.Field()
+    image_url = scrapy.Field()
+    attachments = scrapy.Field()
+    language = scrapy.Field()
+    word_count = scrapy.Field()
+    content_hash = scrapy.Field()
+    version = scrapy.Field()
+    previous_hash = scrapy.Field()
+    story_id = scrapy.Field()
+    duplicate_of = scrapy.Field()
+    crawled_at = scrapy.Field()
+    run_id = scrapy.Field()

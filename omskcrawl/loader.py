@@ -1,0 +1,71 @@
+"""The one ArticleLoader: normalizers composed declaratively (itemloaders).
+
+Values are added layer by layer in order of trust (structured data, then site
+selectors, then generic extraction); `TakeFirst` keeps the first usable one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from omskcrawl.items import ArticleItem
+from omskcrawl.normalize import clean_paragraphs, clean_title, collapse_ws, split_tags
+
+
+def none_if_empty(value: str | None) -> str | None:
+    """Drop empty strings so `TakeFirst` moves on to the next layer.
+
+    >>> none_if_empty("  ") is None, none_if_empty(" a ")
+    (True, ' a ')
+    """
+    if value is None or not value.strip():
+        return None
+    return value
+
+
+def join_paragraphs(paragraphs: list[str]) -> str | None:
+    """Paragraphs separated by one blank line; None when there is no text.
+
+    >>> join_paragraphs(["Первый.", "Второй."])
+    'Первый.\\n\\nВторой.'
+    >>> join_paragraphs([]) is None
+    True
+    """
+    return "\n\n".join(paragraphs) or None
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Keep the first of equal values (case-insensitive, ё = е), in order.
+
+    >>> unique(["Иван Петров", "иван петров", "Пётр Ёлкин", "Петр Елкин"])
+    ['Иван Петров', 'Пётр Ёлкин']
+    """
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value.casefold().replace("ё", "е")
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+class ArticleLoader(ItemLoader):
+    default_item_class = ArticleItem
+    default_input_processor = MapCompose(none_if_empty)
+    default_output_processor = TakeFirst()
+
+    title_in = MapCompose(clean_title)
+    lead_in = MapCompose(collapse_ws, none_if_empty)
+    section_in = MapCompose(collapse_ws, none_if_empty)
+    body_in = Identity()
+    body_out = Compose(clean_paragraphs, join_paragraphs)
+    authors_in = MapCompose(collapse_ws, none_if_empty)
+    authors_out = Compose(unique)
+    tags_in = Identity()
+    tags_out = Compose(split_tags)
+    attachments_in = Identity()
+    attachments_out = Identity()

@@ -1,0 +1,557 @@
+"""Text cleaning for titles, bodies and tags: pure functions of strings.
+
+Each single-value function takes one value and returns one value (``None`` to drop it), so it
+can sit in an itemloaders ``MapCompose``; the list functions (`clean_paragraphs`, `split_tags`)
+take the whole list and belong in a ``Compose``.
+
+Decisions worth knowing:
+
+* Zero-width characters and soft hyphens are deleted, not turned into spaces: they render as
+  nothing, and some CMSs put them inside words.
+* Photo credits (``Фото: Om1.ru``, ``Правительство Омской области`` under a picture) are kept as
+  body text; only the same line printed twice in a row is folded to one. Picture captions are
+  best left out by the site's selectors (``figure``, ``figcaption``), where they can be seen.
+* A «Читайте также» / «По теме» line is dropped, but not the link titles under it: at text level
+  they look like any short paragraph. Site selectors must remove the inject block itself.
+* ``#``-tag lines (``#Омск #Промышленность``) are tags, not body: `clean_paragraphs` drops them
+  and `split_tags` parses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "clean_paragraphs",
+    "clean_title",
+    "collapse_ws",
+    "content_hash",
+    "fold_key",
+    "is_boilerplate",
+    "is_hashtag_line",
+    "split_keywords",
+    "split_tags",
+    "strip_markers",
+    "strip_site_suffix",
+    "word_count",
+]
+
+# Invisible characters that render as nothing: deleted outright.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def collapse_ws(text: str | None) -> str:
+    """Collapse every run of whitespace (NBSP, thin spaces, tabs, newlines) to one space.
+
+    Zero-width characters and soft hyphens are deleted; the text is NFC-composed so that a
+    decomposed «й» equals a composed one. ``None`` gives ``""``.
+
+    >>> collapse_ws("  20\\u00a0ноября,\\u2009 10:55\\n")
+    '20 ноября, 10:55'
+    >>> collapse_ws("Хо\\u200bценко\\t\\tобсудил\\r\\nразвитие")
+    'Хоценко обсудил развитие'
+    >>> collapse_ws(None)
+    ''
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return " ".join(text.split())
+
+
+def fold_key(text: str | None) -> str:
+    """Comparison key: whitespace collapsed, case folded, «ё» read as «е».
+
+    >>> fold_key("  Ольга\\u00a0АКАМОВА ")
+    'ольга акамова'
+    >>> fold_key("Всё ещё") == fold_key("все еще")
+    True
+    """
+    return collapse_ws(text).casefold().replace("ё", "е")
+
+
+# ---------------------------------------------------------------- titles
+
+_MARKER_WORDS = (
+    r"фото(?:репортаж|галерея|отчет|отчёт)?|видео(?:репортаж)?|инфографика|аудио"
+    r"|обновлено|дополнено|онлайн|(?:0|6|12|16|18)\+"
+)
+# «[ФОТО]», «(ВИДЕО)», «[ФОТО, ВИДЕО]», «(фото + видео)» anywhere in the title.
+_BRACKET_MARKER = re.compile(
+    rf"\s*[\[(]\s*(?i:{_MARKER_WORDS})(?:\s*(?:[,+/&]|\s|\sи\s)\s*(?i:{_MARKER_WORDS}))*\s*[\])]"
+)
+# Bare upper-case markers at the end: «… — ВИДЕО», «…: ФОТО», «… ФОТО И ВИДЕО».
+_TRAILING_MARKER = re.compile(
+    r"(?:\s*[:|—–-])?\s+(?:ФОТО(?:РЕПОРТАЖ|ГАЛЕРЕЯ)?|ВИДЕО)"
+    r"(?:\s*(?:[,+]|\sИ\s)\s*(?:ФОТО|ВИДЕО))?$"
+)
+_TRAILING_AGE = re.compile(r"\s+(?:0|6|12|16|18)\+$")
+_DANGLING_SEPARATOR = re.compile(r"\s*[:|—–/-]$")
+
+
+def strip_markers(text: str | None) -> str:
+    """Remove media markers (``[ФОТО]``, ``(ВИДЕО)``) and a trailing age rating (``18+``).
+
+    Bracketed markers go wherever they are and in any case; bare markers only at the end and
+    in upper case. A separator left dangling by the removal goes too; the headline's own end
+    punctuation stays.
+
+    >>> strip_markers("Омичи вышли на субботник\\u00a0\\u00a0[ФОТО]\\u00a0\\u00a0")
+    'Омичи вышли на субботник'
+    >>> strip_markers("На Иртыше прошла регата (ФОТО, ВИДЕО)")
+    'На Иртыше прошла регата'
+    >>> strip_markers("Что известно о новом мосте? — ВИДЕО")
+    'Что известно о новом мосте?'
+    >>> strip_markers("В Омске откроют бар для взрослых 18+")
+    'В Омске откроют бар для взрослых'
+    >>> strip_markers("Фото дня: закат над Иртышом")
+    'Фото дня: закат над Иртышом'
+    """
+    text = collapse_ws(text)
+    stripped = _BRACKET_MARKER.sub("", text)
+    stripped = _TRAILING_MARKER.sub("", stripped)
+    stripped = _TRAILING_AGE.sub("", stripped)
+    if stripped != text:
+        stripped = _DANGLING_SEPARATOR.sub("", collapse_ws(stripped))
+    return collapse_ws(stripped)
+
+
+# Names of outlets and of the bodies that publish news, matched case-insensitively as whole
+# words, always at the start of a trailing segment.
+_SITE_TOKENS = (
+    r"омск-?информ|omskinform|нгс(?:55)?|ngs(?:55)?|город\s?55|gorod55|аиф"
+    r"|аргументы\s+и\s+факты|мк|московский\s+комсомолец|om1|ом1|бк55|bk55|бизнес-курс"
+    r"|коммерческие\s+вести|kvnews|суперомск|superomsk|новый\s+омск|newsomsk|12\s+канал"
+    r"|омскрегион|omskregion|омская\s+правда|правительство\s+омской\s+области"
+    r"|администрация\s+(?:города\s+)?омска|вести[-\s]омск|гтрк\s+[«\"]?иртыш[»\"]?"
+    r"|омск\s+здесь|omskzdes|омскмедиа|omskmedia|омскпресс|омск-пресс|вечерний\s+омск"
+    r"|омский\s+вестник|рбк|комсомольская\s+правда|российская\s+газета|тасс|риа\s+новости"
+    r"|интерфакс"
+)
+_SITE_NAME = re.compile(
+    r"(?:(?i:риа|иа|гтрк|ортрк|телеканал|газета|портал|издание|сетевое\s+издание)\s+)?"
+    rf"[«\"]?(?i:{_SITE_TOKENS})[»\"]?(?![\w-])"
+    r"(?:\.(?i:ру|ru|рф|su|info|com))?"
+    # Up to three place words: «АиФ в Омске», «МК Рязань», «Om1 Омск».
+    r"(?:\s+(?:(?:в|во|и|на)\s+)?[A-ZА-ЯЁ0-9][\w.-]*){0,3}"
+)
+_DOMAIN = re.compile(
+    r"(?i:(?:www\.)?[a-zа-яё0-9-]+(?:\.[a-zа-яё0-9-]+)*"
+    r"\.(?:ru|ру|рф|su|info|com|net|org|news|media|express|pro|tv|online))"
+)
+_NEWS_OF_OMSK = re.compile(r"(?i:(?:последние\s+|главные\s+|свежие\s+|все\s+)?новости\b.*)")
+_NEWS_ONLY = re.compile(r"(?i:(?:последние\s+|главные\s+|свежие\s+|все\s+)?новости(?:\s+дня)?)")
+
+# Separators of a trailing site name. Dashes need a space after them so that hyphenated
+# words («экс-глава») never split.
+_PIPE_SEPARATOR = re.compile(r"\s*(?:\||::|•|·)\s*")
+_SEPARATOR = re.compile(r"\s*(?:\||::|•|·)\s*|\s*[—–-]\s+|\s+/\s+")
+
+
+def _looks_like_site(segment: str) -> bool:
+    segment = segment.strip(" .")
+    if not segment or len(segment) > 60:
+        return False
+    if _SITE_NAME.fullmatch(segment) or _DOMAIN.fullmatch(segment):
+        return True
+    if _NEWS_ONLY.fullmatch(segment):
+        return True
+    return bool(
+        _NEWS_OF_OMSK.fullmatch(segment)
+        and "омск" in segment.casefold()
+        and len(segment.split()) <= 8
+    )
+
+
+def strip_site_suffix(text: str | None) -> str:
+    """Remove trailing site names: ``Заголовок — Омск-информ``, ``Заголовок | НГС55``.
+
+    A trailing segment after `` | ``, `` — ``, `` - ``, `` :: `` or `` / `` goes when it is a
+    known outlet name (optionally with a place: ``МК Омск``, ``АиФ в Омске``), a domain
+    (``Om1.ru``) or "Новости Омска…". When a site name followed a ``|``, short ``|`` segments
+    before it (rubrics, up to three words) go too. The first segment always stays, so a
+    headline dash is never cut unless what follows it is a site name.
+
+    >>> strip_site_suffix("Хоценко — о развитии промышленности")
+    'Хоценко — о развитии промышленности'
+    >>> strip_site_suffix("Хоценко обсудил развитие промышленности — Омск-информ")
+    'Хоценко обсудил развитие промышленности'
+    >>> strip_site_suffix("В Рязани наградили лучших журналистов - МК Рязань")
+    'В Рязани наградили лучших журналистов'
+    >>> strip_site_suffix("Теракт во Франции | В мире | Политика | Аргументы и Факты")
+    'Теракт во Франции'
+    >>> strip_site_suffix("Пробки на Ленина :: Город55 | Новости Омска")
+    'Пробки на Ленина'
+    """
+    text = collapse_ws(text)
+    while True:
+        separators = list(_SEPARATOR.finditer(text))
+        if not separators:
+            return text
+        last = separators[-1]
+        if last.start() == 0 or not _looks_like_site(text[last.end() :]):
+            return text
+        text = text[: last.start()]
+        if _PIPE_SEPARATOR.fullmatch(last.group()):
+            text = _strip_rubrics(text)
+
+
+def _strip_rubrics(text: str) -> str:
+    while True:
+        pipes = list(_PIPE_SEPARATOR.finditer(text))
+        if not pipes or pipes[-1].start() == 0:
+            return text
+        rubric = text[pipes[-1].end() :]
+        if len(rubric.split()) > 3:
+            return text
+        text = text[: pipes[-1].start()]
+
+
+def _undouble(text: str) -> str:
+    """Keep one copy of a headline printed two or three times in a row."""
+    for copies in (2, 3):
+        length, spare = divmod(len(text) - (copies - 1), copies)
+        if spare or length <= 0:
+            continue
+        piece = text[:length]
+        if " " in piece and " ".join([piece] * copies) == text:
+            return piece
+    return text
+
+
+def clean_title(text: str | None) -> str | None:
+    """Clean a headline; ``None`` when nothing is left.
+
+    Collapses whitespace, keeps one copy of a headline printed twice (or three times) in a
+    row, removes trailing site names (`strip_site_suffix`) and media markers and age ratings
+    (`strip_markers`). The headline's own end punctuation stays.
+
+    >>> clean_title("Виталий Хоценко обсудил развитие промышленности с министром Алихановым\\n\\n"
+    ...             "Виталий Хоценко обсудил развитие промышленности с министром Алихановым")
+    'Виталий Хоценко обсудил развитие промышленности с министром Алихановым'
+    >>> clean_title("Омичи вышли на субботник  [ФОТО]  — Омск-информ")
+    'Омичи вышли на субботник'
+    >>> clean_title("Куда пойти в выходные? | НГС55")
+    'Куда пойти в выходные?'
+    >>> clean_title(" \\u00a0 ") is None
+    True
+    """
+    title = collapse_ws(text)
+    while True:
+        cleaned = _undouble(strip_markers(strip_site_suffix(_undouble(title))))
+        if cleaned == title:
+            break
+        title = cleaned
+    return title or None
+
+
+# ---------------------------------------------------------------- body
+
+# Longer lines are article text whatever they start with.
+_MAX_CHROME_LENGTH = 300
+
+# Patterns are matched on `fold_key` of the line (lower case, «ё» → «е») with leading
+# bullets and asterisks removed, at the start of the line.
+_CHROME_START = re.compile(
+    "|".join(
+        [
+            r"подпи(?:шитесь|сывайтесь|шись|сывайся)\b",
+            r"нашли (?:опечатку|ошибку)",
+            r"читайте (?:также|еще|нас|наши|новости|по теме)\b",
+            r"смотрите (?:также|видео|еще|нас|наши)\b",
+            r"(?:статья|материалы|новости) по теме\b",
+            r"по теме\s*(?::|$)",
+            r"хочешь чаще читать",
+            r"при (?:использовании|копировании|перепечатке|цитировании)\b.*ссылк",
+            r"категория информационной продукции",
+            r"ваш регион\s*:",
+            r"(?:теги|тэги|метки|ключевые слова)\s*:",
+            r"erid\s*:",
+            r"реклама\s*(?:$|[.:|]\s*(?:$|.*(?:erid|рекламодатель|\bинн\b)))",
+            r"(?:знаете|вам известн\w*|вам есть что|есть что рассказать|если вы (?:стали|знаете"
+            r"|видели|были))\b.*\b(?:расскажите|напишите|пишите|сообщите|присылайте|звоните)",
+            r"просмотр(?:ов|ы|а)?\s*:?\s*\d[\d\s]*$",
+            # «сегодня в 17:04, просмотров: 173»: a date line ending in a counter.
+            r".{0,40}\bпросмотр(?:ов|ы|а)?\s*:\s*\d[\d\s]*$",
+            r"комментари(?:ев|и|й)\s*:?\s*\d*$",
+            r"курсы? (?:валют )?цб\b",
+            r"пробки\s*:",
+            r"(?:доллар|евро|тенге|юань)\s*[-—:]?\s*\d+(?:[.,]\d+)?$",
+            r"в омске (?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b",
+            r"\d{1,2}\+$",
+            r"\d[\d\s]*$",
+        ]
+    )
+)
+# Calls to action that are only chrome when they name a channel: «Следите за новостями в
+# Telegram» is chrome, «Следите за погодой» is not.
+_CALL_START = re.compile(
+    r"(?:следите|присоединяйтесь|переходите|вступайте|подключайтесь|узнавайте|будьте в курсе"
+    r"|оставайтесь|больше новостей|(?:и )?еще больше|самые (?:яркие|свежие|важные|интересные)"
+    r"|самую оперативную|все (?:главные|важные|самые)|хотите|оперативные новости)\b"
+)
+_CHANNEL = re.compile(
+    r"telegram|телеграм|\bдзен|dzen|\bmax\b|\bмакс\b|вконтакте|\bvk\b|\bвк\b|одноклассник"
+    r"|youtube|rutube|t\.me|подпис|\bнаш\w*\s+(?:[\w-]+\s+)?(?:канал|сообществ|групп|паблик)"
+)
+_CHROME_LINES = frozenset(
+    [
+        "поделиться",
+        "поделитесь",
+        "реклама",
+        "иллюстрация",
+        "последние новости",
+        "новости партнеров",
+        "популярное",
+        "самое читаемое",
+        "самое популярное",
+        "топ",
+        "комментарии",
+        "все новости",
+        "другие новости",
+        "главные новости",
+        "лента новостей",
+        "скопировать ссылку",
+        "копировать ссылку",
+        "ссылка скопирована",
+        "версия для печати",
+        "распечатать",
+        "в избранное",
+        "подписаться",
+        "обсудить",
+        "комментировать",
+        "оставить комментарий",
+        "загрузка",
+        "показать еще",
+        "загрузить еще",
+        "криптовалюты",
+        "все рубрики",
+        "в омске",
+    ]
+)
+# A line made only of these words is a share widget.
+_SHARE_WORDS = frozenset(
+    [
+        "вконтакте",
+        "вк",
+        "vk",
+        "одноклассники",
+        "ок",
+        "ok",
+        "telegram",
+        "телеграм",
+        "телеграмм",
+        "tg",
+        "whatsapp",
+        "viber",
+        "вайбер",
+        "дзен",
+        "twitter",
+        "facebook",
+        "фейсбук",
+        "max",
+        "макс",
+        "rutube",
+        "youtube",
+        "мой",
+        "мир",
+        "mail",
+        "ru",
+        "livejournal",
+        "жж",
+        "email",
+        "e-mail",
+        "почта",
+        "поделиться",
+        "скопировать",
+        "копировать",
+        "ссылку",
+    ]
+)
+_SHARE_WORD = re.compile(r"[\w-]+")
+
+
+def _chrome_key(line: str | None) -> str:
+    return fold_key(line).lstrip("*•·>—–- ")
+
+
+def is_boilerplate(line: str | None) -> bool:
+    """True for page chrome and calls to action, never for article sentences.
+
+    Matches at the start of short lines (under 300 characters): subscribe calls, «Нашли
+    опечатку?», «Читайте также», «Смотрите видео по теме», copyright notes, «Категория
+    информационной продукции 12+», «Ваш регион: …», «Расскажите нам» appeals, ad labels
+    (``Реклама``, ``erid:``), ``Теги:``, view counters and bare numbers, currency and traffic
+    widgets; calls to follow a channel (``Самые яркие фото … в нашем Telegram-канале``); whole
+    lines such as ``Поделиться`` or a row of share-widget names. Empty lines count as
+    boilerplate. Photo credits are not boilerplate.
+
+    >>> is_boilerplate("Подпишитесь")
+    True
+    >>> is_boilerplate("Нашли опечатку? Выделите её и нажмите Ctrl+Enter")
+    True
+    >>> is_boilerplate("Самые яркие фото и видео дня — в нашем Telegram-канале")
+    True
+    >>> is_boilerplate("ВКонтакте Одноклассники Telegram")
+    True
+    >>> is_boilerplate("Напомним, что Омская область получила на ремонт школ 7 млрд рублей.")
+    False
+    >>> is_boilerplate("Об этом мэр сообщил в своем телеграм-канале.")
+    False
+    >>> is_boilerplate("Фото: Om1.ru")
+    False
+    """
+    key = _chrome_key(line)
+    if not key:
+        return True
+    if len(key) > _MAX_CHROME_LENGTH:
+        return False
+    if _CHROME_START.match(key):
+        return True
+    if _CALL_START.match(key) and _CHANNEL.search(key):
+        return True
+    if key.rstrip(" .:!…") in _CHROME_LINES:
+        return True
+    words = _SHARE_WORD.findall(key)
+    return bool(words) and len(key) <= 120 and all(word in _SHARE_WORDS for word in words)
+
+
+_HASHTAG_LINE = re.compile(r"#[^#]+(?:#[^#]+)*")
+
+
+def is_hashtag_line(line: str | None) -> bool:
+    """True for a line made only of ``#``-tags (each at most five words).
+
+    >>> is_hashtag_line("#Омск #Промышленность #Ольга Акамова")
+    True
+    >>> is_hashtag_line("#МыВместе: волонтеры Омска собрали для бойцов больше трех тонн помощи")
+    False
+    """
+    text = collapse_ws(line)
+    if not _HASHTAG_LINE.fullmatch(text):
+        return False
+    tags = text.split("#")[1:]
+    return all(len(tag.split()) <= 5 and len(tag) <= 60 for tag in tags)
+
+
+def clean_paragraphs(paragraphs: Iterable[str | None]) -> list[str]:
+    """Clean a body given as paragraphs: the text lines worth keeping, in order.
+
+    Collapses whitespace, drops empty lines, boilerplate (`is_boilerplate`), ``#``-tag lines
+    (`is_hashtag_line`) and a line equal to the line kept just before it (compared with
+    `fold_key`), such as a photo credit printed twice. Removing a paragraph equal to the title
+    is left to the caller, which knows the title.
+
+    >>> clean_paragraphs(["Текст.", "Правительство Омской области",
+    ...                   "Правительство\\u00a0Омской области", "", None, "Подпишитесь"])
+    ['Текст.', 'Правительство Омской области']
+    """
+    kept: list[str] = []
+    previous = ""
+    for paragraph in paragraphs:
+        text = collapse_ws(paragraph)
+        if is_boilerplate(text) or is_hashtag_line(text):
+            continue
+        key = fold_key(text)
+        if key == previous:
+            continue
+        kept.append(text)
+        previous = key
+    return kept
+
+
+# ---------------------------------------------------------------- tags
+
+
+def split_tags(values: Iterable[str | None]) -> list[str]:
+    """Tags from tag-link texts and ``#``-tag lines, de-duplicated, in order.
+
+    A value without ``#`` is one tag, even with several words. A value with ``#`` is split on
+    ``#``, so multi-word tags stay whole; text before the first ``#`` is a tag too unless it is
+    a label ending in ``:`` (``Теги:``). Surrounding commas, semicolons and spaces go.
+    Duplicates are compared with `fold_key` (case and «ё» ignored); the first form wins.
+
+    >>> split_tags(["#Ольга Акамова #Нефтехимическая промышленность"])
+    ['Ольга Акамова', 'Нефтехимическая промышленность']
+    >>> split_tags(["Теги: #Омск, #ЖКХ;", "омск", "Жилищно-коммунальное хозяйство", None])
+    ['Омск', 'ЖКХ', 'Жилищно-коммунальное хозяйство']
+    """
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        text = collapse_ws(value)
+        parts = text.split("#")
+        if len(parts) > 1 and parts[0].rstrip().endswith(":"):
+            parts = parts[1:]
+        for part in parts:
+            tag = collapse_ws(part.strip(" ,;"))
+            key = fold_key(tag)
+            if key and key not in seen:
+                seen.add(key)
+                tags.append(tag)
+    return tags
+
+
+def split_keywords(text: str | None) -> list[str]:
+    """Tags from a keywords string such as ``<meta name="keywords">``: split on ``,`` and ``;``.
+
+    >>> split_keywords("Омск, ЖКХ; мэрия, омск,")
+    ['Омск', 'ЖКХ', 'мэрия']
+    """
+    return split_tags(re.split(r"[,;]", text or ""))
+
+
+# ---------------------------------------------------------------- counting and hashing
+
+# A number with a decimal part, or a run of letters and digits that hyphens and apostrophes
+# may join («Омск-информ», «2024-2025», «О’Нил»).
+_WORD = re.compile(r"\d+(?:[.,]\d+)+(?!\w)|[^\W_]+(?:[-‐‑'’][^\W_]+)*")
+
+
+def word_count(text: str | None) -> int:
+    """Number of words: runs of letters and digits, a hyphenated word counting once.
+
+    Punctuation and dashes are not words; ``7,5`` is one word.
+
+    >>> word_count("Омская область получила на ремонт школ 7 млрд рублей.")
+    9
+    >>> word_count("Экс-глава «Омск-информ» — о 2024-2025 годах: рост 7,5 %")
+    7
+    >>> word_count(None)
+    0
+    """
+    return len(_WORD.findall(collapse_ws(text)))
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _hash_text(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", collapse_ws(text)).casefold().replace("ё", "е")
+    return _NOT_ALNUM.sub(" ", text).strip()
+
+
+def content_hash(*parts: str | None) -> str:
+    """First 32 hex digits (128 bits) of the SHA-256 of the normalised parts.
+
+    Each part is normalised as: whitespace collapsed (`collapse_ws`), Unicode NFKC, case
+    folded, «ё» read as «е», and every run of characters that are not letters or digits
+    (punctuation, quotes, dashes, symbols, spaces) turned into one space. So whitespace,
+    typography (« » vs " ", — vs -) and letter case do not change the hash; any change to a
+    word or number does. Parts are kept apart (``("ab", "c")`` differs from ``("a", "bc")``);
+    ``None`` counts as an empty part.
+
+    >>> content_hash("Хоценко  обсудил «развитие»")
+    '86f40d30b0f819eb8da4d24d3b689be7'
+    >>> hashlib.sha256("хоценко обсудил развитие".encode()).hexdigest()[:32]
+    '86f40d30b0f819eb8da4d24d3b689be7'
+    >>> content_hash("Хоценко обсудил \\"развитие\\"") == content_hash("ХОЦЕНКО\\nобсудил развитие")
+    True
+    >>> content_hash("Хоценко обсудил развитие") == content_hash("Хоценко обсудил рост")
+    False
+    """
+    payload = "\x1f".join(_hash_text(part) for part in parts)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]

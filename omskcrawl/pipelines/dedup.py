@@ -1,0 +1,167 @@
+"""Dedup and versions: across URLs, across runs and across outlets.
+
+For each valid item, against the persistent state (`omskcrawl.dedup.state`):
+1. Same canonical URL, same content hash → not written again
+   (`omskcrawl/dedup/unchanged`).
+2. Same URL, changed content → written as the next `version`, with
+   `previous_hash`; its story group is kept (`omskcrawl/dedup/new_version`).
+3. New URL whose content is identical to another URL of the same source →
+   dropped as the same article under two URLs (`omskcrawl/duplicates/same_content`).
+4. New URL → compared with stored items published within the time window that
+   share index terms; the first same-story match gives `story_id` and
+   `duplicate_of` (mark and keep by default; OMSKCRAWL_DEDUP_STORY_POLICY=drop drops).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from omskcrawl.dedup.similarity import StoryText, is_same_story, story_terms
+from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord, open_state
+from omskcrawl.signals import files_published
+
+logger = logging.getLogger(__name__)
+
+POLICIES = ("mark", "drop")
+
+
+def item_id(url: str) -> str:
+    """Stable id of an item: the first 16 hex of the SHA-256 of its canonical URL.
+
+    >>> item_id("https://omskinform.ru/news/218377")
+    '5e2d7a2b3f2bd8e3'
+    """
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _timestamp(value: Any) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return datetime.now(UTC).timestamp()
+
+
+class DedupPipeline:
+    def __init__(
+        self,
+        state: State,
+        stats: StatsCollector,
+        *,
+        window_days: float = 3.0,
+        policy: str = "mark",
+        cross_outlet: bool = True,
+    ) -> None:
+        if policy not in POLICIES:
+            raise ValueError(f"OMSKCRAWL_DEDUP_STORY_POLICY must be one of {POLICIES}, not {policy!r}")
+        self.state = state
+        self.stats = stats
+        self.window = window_days * 86400
+        self.policy = policy
+        self.cross_outlet = cross_outlet
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        settings = crawler.settings
+        if not settings.getbool("OMSKCRAWL_DEDUP_ENABLED", True):
+            raise NotConfigured("OMSKCRAWL_DEDUP_ENABLED is off")
+        assert crawler.stats is not None
+        root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
+        state = open_state(
+            settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
+            root=root,
+            redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
+        )
+        ensure_state_matches_dataset(state, root, crawler.stats)
+        pipeline = cls(
+            state,
+            crawler.stats,
+            window_days=settings.getfloat("OMSKCRAWL_DEDUP_WINDOW_DAYS", 3.0),
+            policy=settings.get("OMSKCRAWL_DEDUP_STORY_POLICY", "mark"),
+            cross_outlet=settings.getbool("OMSKCRAWL_DEDUP_STORIES", True),
+        )
+        crawler.signals.connect(pipeline.state.commit, signal=files_published)
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        url, source, digest = adapter["url"], adapter["source"], adapter["content_hash"]
+        known = self.state.get_url(url)
+        if known is not None:
+            if known.content_hash == digest:
+                self.stats.inc_value("omskcrawl/dedup/unchanged")
+                raise DropItem(f"unchanged since version {known.version}: {url}")
+            adapter["version"] = known.version + 1
+            adapter["previous_hash"] = known.content_hash
+            adapter["story_id"] = known.story_id
+            adapter["duplicate_of"] = known.duplicate_of
+            self.state.put_url(
+                UrlRecord(url, source, digest, known.version + 1, known.story_id,
+                          known.duplicate_of)
+            )
+            self.stats.inc_value("omskcrawl/dedup/new_version")
+            return item
+
+        same_content = self.state.url_for_content(source, digest)
+        if same_content is not None and same_content != url:
+            self.stats.inc_value("omskcrawl/duplicates/same_content")
+            raise DropItem(f"same content as {same_content}: {url}")
+
+        text = StoryText(adapter["title"], adapter.get("lead"), adapter.get("body"))
+        ts = _timestamp(adapter.get("published_at") or adapter.get("crawled_at"))
+        terms = story_terms(text.title, text.lead)
+        match = self._match(text, terms, ts) if self.cross_outlet else None
+        if match is None:
+            story_id, duplicate_of, first_url = item_id(url), None, url
+        else:
+            story_id, duplicate_of, first_url = match.story_id, match.group_first_url, match.group_first_url
+            self.stats.inc_value("omskcrawl/dedup/story_duplicate")
+        adapter["version"] = 1
+        adapter["previous_hash"] = None
+        adapter["story_id"] = story_id
+        adapter["duplicate_of"] = duplicate_of
+        self.state.put_url(UrlRecord(url, source, digest, 1, story_id, duplicate_of))
+        body = adapter.get("body")
+        self.state.add_story_item(
+            StoryItem(story_id, url, ts, text.title, text.lead,
+                      body[:BODY_KEPT] if body else None, first_url),
+            terms,
+        )
+        if duplicate_of and self.policy == "drop":
+            self.stats.inc_value("omskcrawl/duplicates/same_story")
+            raise DropItem(f"same story as {duplicate_of}: {url}")
+        return item
+
+    def _match(self, text: StoryText, terms: list[str], ts: float) -> StoryItem | None:
+        matches = [
+            cand
+            for cand in self.state.candidates(terms, ts, self.window)
+            if is_same_story(text, StoryText(cand.title, cand.lead, cand.body))
+        ]
+        return min(matches, key=lambda c: c.published_ts) if matches else None
+
+    def close_spider(self) -> None:
+        self.state.close()
+
+
+def ensure_state_matches_dataset(state: State, root: Path, stats: StatsCollector) -> None:
+    """Rebuild a corrupt state, or an empty one beside a non-empty dataset, and say so."""
+    from omskcrawl.dedup.rebuild import dataset_has_rows, rebuild_state
+
+    reason = getattr(state, "rebuilt_reason", None)
+    if reason is None and state.count_urls() == 0 and dataset_has_rows(root):
+        reason = "missing: the state is empty but the dataset is not"
+    if reason is None:
+        return
+    logger.error("dedup state %s; rebuilding it from %s", reason, root / "articles")
+    rows = rebuild_state(state, root)
+    stats.set_value("omskcrawl/dedup/state_rebuilt", reason)
+    stats.set_value("omskcrawl/dedup/state_rebuilt_rows", rows)

@@ -1,0 +1,37 @@
+"""The run: one id for every file and manifest a crawl writes.
+
+`RunAddon` gives each crawl process an `OMSKCRAWL_RUN_ID` (unless one was set,
+as `scrapy crawlall` does to share one id among all its spiders) and a start time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from scrapy.settings import BaseSettings
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, unique run id: UTC start time plus a random suffix.
+
+    >>> new_run_id(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))[:17]
+    '20261126T030000Z-'
+    """
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def run_started(settings: BaseSettings) -> datetime:
+    return datetime.fromisoformat(settings["OMSKCRAWL_RUN_STARTED"])
+
+
+class RunAddon:
+    """Fills OMSKCRAWL_RUN_ID and OMSKCRAWL_RUN_STARTED before settings freeze."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        now = datetime.now(UTC)
+        if not settings.get("OMSKCRAWL_RUN_STARTED"):
+            settings.set("OMSKCRAWL_RUN_STARTED", now.isoformat(), priority="addon")
+        if not settings.get("OMSKCRAWL_RUN_ID"):
+            settings.set("OMSKCRAWL_RUN_ID", new_run_id(now), priority="addon")

@@ -1,0 +1,54 @@
+"""Project settings. Every omskcrawl setting is listed and explained in docs/settings.md."""
+
+from __future__ import annotations
+
+BOT_NAME = "omskcrawl"
+SPIDER_MODULES = ["omskcrawl.spiders"]
+NEWSPIDER_MODULE = "omskcrawl.spiders"
+COMMANDS_MODULE = "omskcrawl.commands"
+
+ADDONS = {"omskcrawl.run.RunAddon": 0}
+
+# Polite by default: identify, obey robots.txt, throttle, 1-2 requests per site at a time.
+USER_AGENT = "omskcrawl/0.1 (+https://github.com/omskcrawl/omskcrawl; set OMSKCRAWL contact)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# http/https: replay from WARC files when OMSKCRAWL_REPLAY_WARC is set, live otherwise.
+DOWNLOAD_HANDLERS = {
+    "http": "omskcrawl.replay.ReplayOrLiveHandler",
+    "https": "omskcrawl.replay.ReplayOrLiveHandler",
+}
+
+ITEM_PIPELINES = {
+    "omskcrawl.pipelines.validate.ValidationPipeline": 100,
+    "omskcrawl.pipelines.dedup.DedupPipeline": 200,
+    "omskcrawl.pipelines.parquet.ParquetPipeline": 900,
+}
+
+EXTENSIONS = {
+    "omskcrawl.manifest.ManifestExtension": 500,
+}
+
+# omskcrawl ------------------------------------------------------------------
+OMSKCRAWL_EXPORT_DIR = "exports"
+OMSKCRAWL_REPLAY_WARC: list[str] = []
+OMSKCRAWL_MAX_PAGES = 50
+OMSKCRAWL_PARQUET_ENABLED = True
+OMSKCRAWL_PARQUET_BATCH_SIZE = 500
+OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE = 100_000
+OMSKCRAWL_MANIFEST_PER_SPIDER = True
+OMSKCRAWL_RUN_ID = ""
+OMSKCRAWL_RUN_STARTED = ""

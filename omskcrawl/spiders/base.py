@@ -1,0 +1,207 @@
+"""The base news spider: discovery from feeds, sitemaps and listings; one article path.
+
+Site modules subclass `NewsSpider` and only declare: name, domains, sources
+(feeds, sitemaps, listings), selectors, time zone. Everything else is here.
+
+- Feeds and sitemaps are read first; the first page of each listing is read
+  too (it catches what a feed dropped, and is the only source of sites without
+  feeds). Older listing pages are walked only for a backfill (`-a since=`),
+  until a page holds nothing newer than `since` or OMSKCRAWL_MAX_PAGES is hit.
+- Entries older than `since` are not fetched.
+- "Now" for relative dates is the capture time of the response (the WARC date
+  when replaying), so «вчера» means the day before the page was fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from omskcrawl.discovery import (
+    Entry,
+    ListingSelectors,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    unique_entries,
+)
+from omskcrawl.extract.article import GENERIC, ArticleSelectors, Hints, extract_article
+from omskcrawl.items import ArticleItem
+from omskcrawl.normalize import parse_date
+
+CAPTURED_AT = "omskcrawl_captured_at"
+ENTRY = "omskcrawl_entry"
+
+
+def capture_time(response: Response) -> datetime:
+    """When the response was fetched: the replayed capture's date, else now."""
+    value = response.meta.get(CAPTURED_AT)
+    if isinstance(value, datetime):
+        return value
+    return datetime.now(UTC)
+
+
+def parse_since(value: str | date | None) -> date | None:
+    """`-a since=YYYY-MM-DD`; a clear error for anything else.
+
+    >>> parse_since("2024-11-01")
+    datetime.date(2024, 11, 1)
+    >>> parse_since("1 ноября")
+    Traceback (most recent call last):
+    ...
+    ValueError: since must be a date as YYYY-MM-DD, got '1 ноября'
+    """
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise ValueError(f"since must be a date as YYYY-MM-DD, got {value!r}") from e
+
+
+class NewsSpider(scrapy.Spider):
+    """Base for every site. Subclasses declare; they do not override methods."""
+
+    timezone: ClassVar[str] = "Asia/Omsk"
+    feeds: ClassVar[tuple[str, ...]] = ()
+    sitemaps: ClassVar[tuple[str, ...]] = ()
+    listings: ClassVar[tuple[str, ...]] = ()
+    listing: ClassVar[ListingSelectors | None] = None
+    article: ClassVar[ArticleSelectors] = GENERIC
+    # Regex an article URL matches; discovery ignores other links (menus, tags, ads).
+    article_url: ClassVar[str] = r""
+    # Force a page encoding where a site declares none or a wrong one.
+    encoding: ClassVar[str | None] = None
+
+    def __init__(self, *args: Any, since: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.since = parse_since(since)
+        self._article_re = re.compile(self.article_url) if self.article_url else None
+
+    @property
+    def max_pages(self) -> int:
+        return self.settings.getint("OMSKCRAWL_MAX_PAGES", 50) if hasattr(self, "crawler") else 50
+
+    def start_urls_all(self) -> Iterator[tuple[str, str]]:
+        for url in self.feeds:
+            yield url, "feed"
+        for url in self.sitemaps:
+            yield url, "sitemap"
+        for url in self.listings:
+            yield url, "listing"
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests_all():
+            yield request
+
+    def start_requests_all(self) -> Iterator[scrapy.Request]:
+        for url, kind in self.start_urls_all():
+            callback = {
+                "feed": self.parse_feed,
+                "sitemap": self.parse_sitemap,
+                "listing": self.parse_listing,
+            }[kind]
+            yield scrapy.Request(url, callback=callback, meta={"omskcrawl_kind": kind})
+
+    # Discovery -----------------------------------------------------------------
+
+    def is_article_url(self, url: str) -> bool:
+        return self._article_re is None or bool(self._article_re.search(url))
+
+    def _entry_date(self, entry: Entry, now: datetime) -> datetime | None:
+        raw = entry.published_raw or entry.modified_raw
+        return parse_date(raw, now=now, tz=self.timezone, url=entry.url) if raw else None
+
+    def _too_old(self, when: datetime | None) -> bool:
+        return bool(self.since and when and when.date() < self.since)
+
+    def follow_entries(self, response: Response, entries: Iterable[Entry]) -> Iterator[Any]:
+        now = capture_time(response)
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        for entry in unique_entries(list(entries)):
+            if not self.is_article_url(entry.url):
+                if stats:
+                    stats.inc_value(f"omskcrawl/discovery/not_article/{entry.via}")
+                continue
+            if self._too_old(self._entry_date(entry, now)):
+                if stats:
+                    stats.inc_value("omskcrawl/discovery/older_than_since")
+                continue
+            if stats:
+                stats.inc_value(f"omskcrawl/discovery/{entry.via}")
+            yield scrapy.Request(
+                entry.url,
+                callback=self.parse_article,
+                meta={ENTRY: entry, "omskcrawl_kind": "article"},
+            )
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        yield from self.follow_entries(response, parse_feed(response.body, response.url))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            from scrapy.utils.gz import gunzip
+
+            body = gunzip(body)
+        children, entries = parse_sitemap(body)
+        now = capture_time(response)
+        for child in children:
+            if self._too_old(self._entry_date(child, now)):
+                continue
+            yield response.follow(child.url, callback=self.parse_sitemap)
+        yield from self.follow_entries(response, entries)
+
+    def parse_listing(self, response: Response, page: int = 1) -> Iterator[Any]:
+        if self.listing is None or not isinstance(response, TextResponse):
+            return
+        response = self._decoded(response)
+        entries, next_url = parse_listing(response.selector, response.url, self.listing)
+        yield from self.follow_entries(response, entries)
+        if not (self.since and next_url) or page >= self.max_pages:
+            return
+        now = capture_time(response)
+        dates = [self._entry_date(e, now) for e in entries]
+        known = [d for d in dates if d is not None]
+        if known and all(self._too_old(d) for d in known):
+            return
+        yield scrapy.Request(
+            next_url, callback=self.parse_listing, cb_kwargs={"page": page + 1},
+            meta={"omskcrawl_kind": "listing"},
+        )
+
+    # Articles ------------------------------------------------------------------
+
+    def _decoded(self, response: TextResponse) -> TextResponse:
+        if self.encoding and response.encoding != self.encoding:
+            return response.replace(encoding=self.encoding)
+        return response
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("omskcrawl/article/not_html")
+            return
+        response = self._decoded(response)
+        entry: Entry | None = response.meta.get(ENTRY)
+        hints = Hints(
+            published_raw=entry.published_raw if entry else None,
+            modified_raw=entry.modified_raw if entry else None,
+            title=entry.title if entry else None,
+        )
+        now = capture_time(response)
+        item = extract_article(
+            response.selector,
+            url=response.url,
+            now=now,
+            tz=self.timezone,
+            selectors=self.article,
+            hints=hints,
+            source=self.name,
+        )
+        item["crawled_at"] = now.astimezone(UTC)
+        yield item

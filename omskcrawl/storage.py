@@ -1,0 +1,112 @@
+"""Streaming, atomic, hive-partitioned Parquet files with the explicit schema.
+
+One `ParquetStream` per output file: rows are buffered up to `batch_size`,
+written as one record batch, and the file is only renamed to its final name
+(`part-<run_id>-<n>.parquet`) when closed. Until then it is a dot-file, which
+pyarrow and pandas skip, so a crash never leaves a half file in the dataset.
+Memory is bounded by the batch size, not by the crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WrittenFile:
+    path: str
+    rows: int
+
+
+class ParquetStream:
+    """One Parquet file written in record batches, published atomically on close."""
+
+    def __init__(
+        self, final_path: Path, schema: pa.Schema, batch_size: int, metadata: Mapping[str, str]
+    ) -> None:
+        self.final_path = final_path
+        self.tmp_path = final_path.with_name("." + final_path.name + ".tmp")
+        self.schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
+        self.batch_size = batch_size
+        self.rows = 0
+        self._buffer: list[dict[str, Any]] = []
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        self._buffer.append({name: row.get(name) for name in self.schema.names})
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
+        if self._writer is None:
+            self.final_path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.tmp_path, self.schema, compression="zstd")
+        self._writer.write_batch(batch)
+        self.rows += len(self._buffer)
+        self._buffer.clear()
+
+    def close(self) -> WrittenFile | None:
+        """Flush, close and publish; None when nothing was written."""
+        self.flush()
+        if self._writer is None:
+            return None
+        self._writer.close()
+        self.tmp_path.replace(self.final_path)
+        return WrittenFile(str(self.final_path), self.rows)
+
+
+@dataclass
+class PartitionedWriter:
+    """Rows routed to one stream per partition; file names never collide across runs."""
+
+    root: Path
+    schema: pa.Schema
+    partition_by: tuple[str, ...]
+    run_id: str
+    batch_size: int = 500
+    max_rows_per_file: int = 100_000
+    metadata: dict[str, str] = field(default_factory=dict)
+    written: list[WrittenFile] = field(default_factory=list)
+    _streams: dict[tuple[str, ...], ParquetStream] = field(default_factory=dict)
+    _counter: int = 0
+
+    def _new_stream(self, key: tuple[str, ...]) -> ParquetStream:
+        folder = self.root.joinpath(*(f"{n}={v}" for n, v in zip(self.partition_by, key)))
+        while True:
+            self._counter += 1
+            path = folder / f"part-{self.run_id}-{self._counter}.parquet"
+            if not path.exists():
+                break
+        return ParquetStream(path, self.schema, self.batch_size, self.metadata)
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        key = tuple(str(row[name]) for name in self.partition_by)
+        stream = self._streams.get(key)
+        if stream is None:
+            stream = self._streams[key] = self._new_stream(key)
+        stream.write(row)
+        if stream.rows + len(stream._buffer) >= self.max_rows_per_file:
+            self._publish(key)
+
+    def _publish(self, key: tuple[str, ...]) -> None:
+        done = self._streams.pop(key).close()
+        if done is not None:
+            self.written.append(done)
+            logger.info("wrote %s (%d rows)", done.path, done.rows)
+
+    def close(self) -> list[WrittenFile]:
+        for key in list(self._streams):
+            self._publish(key)
+        return self.written

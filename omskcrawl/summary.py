@@ -1,0 +1,50 @@
+"""The short summary printed after `crawlall` / `replay`: what this run produced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from omskcrawl.dataset import articles_dataset
+
+
+def print_summary(root: Path, manifest_path: Path) -> None:
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    run_id = manifest["run_id"]
+    totals = manifest["totals"]
+    print(f"\nomskcrawl run {run_id}")
+    folder = root / "articles"
+    rows_by_source: dict[str, tuple[int, int]] = {}
+    if folder.exists():
+        table = articles_dataset(root).to_table(
+            columns=["source", "published_at"], filter=ds.field("run_id") == run_id
+        )
+        for source in sorted(set(table.column("source").to_pylist())):
+            part = table.filter(pc.equal(table.column("source"), source))
+            dated = len(part) - part.column("published_at").null_count
+            rows_by_source[source] = (len(part), dated)
+    print(f"{'source':<16} {'rows':>6} {'dated':>6}  status")
+    for spider in manifest["per_spider"]:
+        name = spider["spider"]
+        rows, dated = rows_by_source.get(name, (0, 0))
+        status = "FAILED" if spider["failed"] else "ok"
+        print(f"{name:<16} {rows:>6} {dated:>6}  {status}")
+    all_rows = sum(r for r, _ in rows_by_source.values())
+    all_dated = sum(d for _, d in rows_by_source.values())
+    share = f"{all_dated / all_rows:.0%}" if all_rows else "-"
+    print(f"{'total':<16} {all_rows:>6} {all_dated:>6}  dates parsed: {share}")
+    removed = totals.get("unchanged", 0) + totals.get("duplicates", 0)
+    print(
+        f"duplicates: {removed} not written (unchanged {totals.get('unchanged', 0)}, "
+        f"same content {totals.get('duplicates', 0)}); "
+        f"{totals.get('story_duplicates', 0)} marked as the same story on another outlet; "
+        f"{totals.get('new_versions', 0)} new versions; "
+        f"{totals.get('quarantined', 0)} quarantined"
+    )
+    print(f"dataset:  {folder}/   manifest: {manifest_path}")
+    print(f'pandas:   python -c "import pandas as pd; print(pd.read_parquet(\'{folder}\'))"')
+    if manifest["failed_spiders"]:
+        print(f"FAILED:   {', '.join(manifest['failed_spiders'])}")
