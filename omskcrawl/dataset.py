@@ -61,4 +61,8 @@ def load_quarantine(path: str | Path = "exports") -> pd.DataFrame:
         return QUARANTINE_SCHEMA.empty_table().to_pandas()
     part = ds.partitioning(pa.schema([("crawl_date", pa.date32())]), flavor="hive")
     schema = QUARANTINE_SCHEMA.append(pa.field("crawl_date", pa.date32()))
-    return ds.dataset(folder, schema=schema, format="parquet", partitioning=part).to_table().to_pandas()
+    return (
+        ds.dataset(folder, schema=schema, format="parquet", partitioning=part)
+        .to_table()
+        .to_pandas()
+    )

@@ -161,8 +161,13 @@ def parse_sitemap(body: bytes) -> tuple[list[Entry], list[Entry]]:
                         elif sub_name == "title" and sub.text:
                             title = collapse_ws(sub.text)
                     entries.append(
-                        Entry(loc, "sitemap", published_raw=published, modified_raw=lastmod,
-                              title=title)
+                        Entry(
+                            loc,
+                            "sitemap",
+                            published_raw=published,
+                            modified_raw=lastmod,
+                            title=title,
+                        )
                     )
             el.clear()
     except etree.XMLSyntaxError as e:

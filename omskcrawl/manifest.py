@@ -39,7 +39,9 @@ OUTCOMES = {
 }
 
 
-def spider_summary(name: str, stats: Mapping[str, Any], finish_reason: str | None) -> dict[str, Any]:
+def spider_summary(
+    name: str, stats: Mapping[str, Any], finish_reason: str | None
+) -> dict[str, Any]:
     """One spider's part of the manifest, read from its stats."""
     counts = {key: int(stats.get(stat, 0) or 0) for key, stat in OUTCOMES.items()}
     counts["duplicates"] = sum(
@@ -47,9 +49,15 @@ def spider_summary(name: str, stats: Mapping[str, Any], finish_reason: str | Non
     )
     items = int(stats.get(f"omskcrawl/items/{name}", 0) or 0)
     prefix = f"omskcrawl/fields/{name}/"
-    coverage = {
-        k[len(prefix) :]: round(int(v) / items, 3) for k, v in stats.items() if k.startswith(prefix)
-    } if items else {}
+    coverage = (
+        {
+            k[len(prefix) :]: round(int(v) / items, 3)
+            for k, v in stats.items()
+            if k.startswith(prefix)
+        }
+        if items
+        else {}
+    )
     failed = finish_reason not in ("finished", None) or (
         counts["responses"] == 0 and counts["requests"] > 0
     )
@@ -73,9 +81,7 @@ def write_manifest(
         "finished_at": datetime.now(UTC).isoformat(),
         "spiders": [s["spider"] for s in spiders],
         "failed_spiders": [s["spider"] for s in spiders if s["failed"]],
-        "totals": {
-            key: sum(s["counts"].get(key, 0) for s in spiders) for key in OUTCOMES
-        },
+        "totals": {key: sum(s["counts"].get(key, 0) for s in spiders) for key in OUTCOMES},
         "files": [f for s in spiders for f in s["files"]],
         "per_spider": spiders,
     }
@@ -107,6 +113,8 @@ class ManifestExtension:
         started = datetime.fromisoformat(settings["OMSKCRAWL_RUN_STARTED"])
         path = write_manifest(
             Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
-            settings["OMSKCRAWL_RUN_ID"], started, [summary],
+            settings["OMSKCRAWL_RUN_ID"],
+            started,
+            [summary],
         )
         self.crawler.stats.set_value("omskcrawl/manifest", str(path))

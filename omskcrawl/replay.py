@@ -197,8 +197,11 @@ class Fixture:
         cls = responsetypes.from_args(headers=headers, url=self.url, body=self.body)
         request = Request(self.url, meta={CAPTURED_AT: self.crawl_time})
         return cls(
-            url=self.url, status=int(self.meta.get("status", 200)), headers=headers,
-            body=self.body, request=request,
+            url=self.url,
+            status=int(self.meta.get("status", 200)),
+            headers=headers,
+            body=self.body,
+            request=request,
         )
 
 

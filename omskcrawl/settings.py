@@ -52,3 +52,17 @@ OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE = 100_000
 OMSKCRAWL_MANIFEST_PER_SPIDER = True
 OMSKCRAWL_RUN_ID = ""
 OMSKCRAWL_RUN_STARTED = ""
+
+# Dedup and versions (omskcrawl.pipelines.dedup); state backend: sqlite (default) or redis.
+OMSKCRAWL_DEDUP_ENABLED = True
+OMSKCRAWL_DEDUP_STORIES = True
+OMSKCRAWL_DEDUP_STORY_POLICY = "mark"
+OMSKCRAWL_DEDUP_WINDOW_DAYS = 3.0
+OMSKCRAWL_STATE_BACKEND = "sqlite"
+OMSKCRAWL_REDIS_URL = "redis://127.0.0.1:6379/0"
+OMSKCRAWL_REDIS_PREFIX = "omskcrawl"
+
+# Incremental crawling (omskcrawl.middlewares.IncrementalMiddleware).
+OMSKCRAWL_INCREMENTAL = True
+OMSKCRAWL_REVISIT_AFTER_HOURS = ""  # empty: only when the feed says it changed; 0: always
+DOWNLOADER_MIDDLEWARES = {"omskcrawl.middlewares.IncrementalMiddleware": 50}

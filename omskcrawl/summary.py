@@ -45,6 +45,6 @@ def print_summary(root: Path, manifest_path: Path) -> None:
         f"{totals.get('quarantined', 0)} quarantined"
     )
     print(f"dataset:  {folder}/   manifest: {manifest_path}")
-    print(f'pandas:   python -c "import pandas as pd; print(pd.read_parquet(\'{folder}\'))"')
+    print(f"pandas:   python -c \"import pandas as pd; print(pd.read_parquet('{folder}'))\"")
     if manifest["failed_spiders"]:
         print(f"FAILED:   {', '.join(manifest['failed_spiders'])}")

@@ -7,16 +7,25 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow.dataset as ds
+from omskcrawl.dedup.similarity import story_terms
 
 from omskcrawl.dataset import articles_dataset
-from omskcrawl.dedup.similarity import story_terms
 from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord
 
 logger = logging.getLogger(__name__)
 
 COLUMNS = [
-    "url", "source", "content_hash", "version", "story_id", "duplicate_of",
-    "published_at", "crawled_at", "title", "lead", "body",
+    "url",
+    "source",
+    "content_hash",
+    "version",
+    "story_id",
+    "duplicate_of",
+    "published_at",
+    "crawled_at",
+    "title",
+    "lead",
+    "body",
 ]
 
 
@@ -42,18 +51,29 @@ def rebuild_state(state: State, root: Path, batch_rows: int = 2000) -> int:
             known = state.get_url(row["url"])
             if known is None or known.version < (row["version"] or 1):
                 state.put_url(
-                    UrlRecord(row["url"], row["source"], row["content_hash"],
-                              row["version"] or 1, row["story_id"] or row["url"],
-                              row["duplicate_of"])
+                    UrlRecord(
+                        row["url"],
+                        row["source"],
+                        row["content_hash"],
+                        row["version"] or 1,
+                        row["story_id"] or row["url"],
+                        row["duplicate_of"],
+                        row["crawled_at"].timestamp() if row["crawled_at"] else 0.0,
+                    )
                 )
             if (row["version"] or 1) == 1:
                 when: datetime | None = row["published_at"] or row["crawled_at"]
                 body = row["body"]
                 state.add_story_item(
-                    StoryItem(row["story_id"] or row["url"], row["url"],
-                              when.timestamp() if when else 0.0, row["title"], row["lead"],
-                              body[:BODY_KEPT] if body else None,
-                              row["duplicate_of"] or row["url"]),
+                    StoryItem(
+                        row["story_id"] or row["url"],
+                        row["url"],
+                        when.timestamp() if when else 0.0,
+                        row["title"],
+                        row["lead"],
+                        body[:BODY_KEPT] if body else None,
+                        row["duplicate_of"] or row["url"],
+                    ),
                     story_terms(row["title"], row["lead"]),
                 )
     state.commit()

@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class UrlRecord:
     version: int
     story_id: str
     duplicate_of: str | None
+    fetched_ts: float = 0.0  # when this URL was last fetched (Unix seconds)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class State(Protocol):
     def get_url(self, url: str) -> UrlRecord | None: ...
     def url_for_content(self, source: str, content_hash: str) -> str | None: ...
     def put_url(self, record: UrlRecord) -> None: ...
+    def touch_url(self, url: str, fetched_ts: float) -> None: ...
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None: ...
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]: ...
     def count_urls(self) -> int: ...
@@ -74,7 +76,8 @@ class State(Protocol):
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
-    version INTEGER NOT NULL, story_id TEXT NOT NULL, duplicate_of TEXT
+    version INTEGER NOT NULL, story_id TEXT NOT NULL, duplicate_of TEXT,
+    fetched_ts REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS contents (
     source TEXT NOT NULL, content_hash TEXT NOT NULL, url TEXT NOT NULL,
@@ -123,7 +126,7 @@ class SqliteState:
 
     def get_url(self, url: str) -> UrlRecord | None:
         row = self.db.execute(
-            "SELECT url, source, content_hash, version, story_id, duplicate_of "
+            "SELECT url, source, content_hash, version, story_id, duplicate_of, fetched_ts "
             "FROM urls WHERE url = ?",
             (url,),
         ).fetchone()
@@ -138,21 +141,38 @@ class SqliteState:
 
     def put_url(self, record: UrlRecord) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO urls VALUES (?, ?, ?, ?, ?, ?)",
-            (record.url, record.source, record.content_hash, record.version,
-             record.story_id, record.duplicate_of),
+            "INSERT OR REPLACE INTO urls VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.url,
+                record.source,
+                record.content_hash,
+                record.version,
+                record.story_id,
+                record.duplicate_of,
+                record.fetched_ts,
+            ),
         )
         self.db.execute(
             "INSERT OR IGNORE INTO contents VALUES (?, ?, ?)",
             (record.source, record.content_hash, record.url),
         )
 
+    def touch_url(self, url: str, fetched_ts: float) -> None:
+        self.db.execute("UPDATE urls SET fetched_ts = ? WHERE url = ?", (fetched_ts, url))
+
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None:
         cur = self.db.execute(
             "INSERT INTO story_items (story_id, url, ts, title, lead, body, group_first_url) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (item.story_id, item.url, item.published_ts, item.title, item.lead, item.body,
-             item.group_first_url),
+            (
+                item.story_id,
+                item.url,
+                item.published_ts,
+                item.title,
+                item.lead,
+                item.body,
+                item.group_first_url,
+            ),
         )
         self.db.executemany(
             "INSERT INTO story_terms VALUES (?, ?, ?)",
@@ -205,12 +225,17 @@ class RedisState:
             raise StateError(f"cannot reach Redis at {url}: {e}") from e
 
     def get_url(self, url: str) -> UrlRecord | None:
-        data = self.r.hgetall(f"{self.p}:url:{url}")
+        data: dict[str, str] = self.r.hgetall(f"{self.p}:url:{url}")  # type: ignore[assignment]
         if not data:
             return None
         return UrlRecord(
-            url, data["source"], data["content_hash"], int(data["version"]),
-            data["story_id"], data.get("duplicate_of") or None,
+            url,
+            data["source"],
+            data["content_hash"],
+            int(data["version"]),
+            data["story_id"],
+            data.get("duplicate_of") or None,
+            float(data.get("fetched_ts", 0) or 0),
         )
 
     def url_for_content(self, source: str, content_hash: str) -> str | None:
@@ -222,14 +247,22 @@ class RedisState:
         pipe.hset(
             f"{self.p}:url:{record.url}",
             mapping={
-                "source": record.source, "content_hash": record.content_hash,
-                "version": record.version, "story_id": record.story_id,
+                "source": record.source,
+                "content_hash": record.content_hash,
+                "version": record.version,
+                "story_id": record.story_id,
                 "duplicate_of": record.duplicate_of or "",
+                "fetched_ts": record.fetched_ts,
             },
         )
         pipe.sadd(f"{self.p}:urls", record.url)
         pipe.hsetnx(f"{self.p}:content:{record.source}", record.content_hash, record.url)
         pipe.execute()
+
+    def touch_url(self, url: str, fetched_ts: float) -> None:
+        key = f"{self.p}:url:{url}"
+        if self.r.exists(key):
+            self.r.hset(key, "fetched_ts", fetched_ts)
 
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None:
         item_id = self.r.incr(f"{self.p}:item_seq")
@@ -313,7 +346,7 @@ def open_state(backend: str, *, root: Path, redis_url: str, prefix: str) -> Stat
     shared = _OPEN.get(key)
     if shared is not None:
         shared.refs += 1
-        return shared  # type: ignore[return-value]
+        return cast(State, shared)
     state: State = SqliteState(path) if backend == "sqlite" else RedisState(redis_url, prefix)
     shared = _OPEN[key] = SharedState(key, state)
-    return shared  # type: ignore[return-value]
+    return cast(State, shared)

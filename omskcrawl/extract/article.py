@@ -101,7 +101,9 @@ def _texts(sel: Selector, css: str | None) -> list[str]:
     if "::" in css:
         return [t for t in sel.css(css).getall() if t.strip()]
     return [
-        collapse_ws(" ".join(el.css("::text").getall())) for el in sel.css(css) if el.root is not None
+        collapse_ws(" ".join(el.css("::text").getall()))
+        for el in sel.css(css)
+        if el.root is not None
     ]
 
 
@@ -161,7 +163,7 @@ def extract_article(
     base = sel.xpath("//base/@href").get() or url
     hints = hints or Hints()
     data: Structured = read_structured(sel)
-    loader = ArticleLoader(selector=sel)
+    loader = ArticleLoader()
 
     # Title: structured data, then the site's selector, then h1, the feed, <title>.
     loader.add_value("title", data.titles[:2])

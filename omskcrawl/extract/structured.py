@@ -97,7 +97,7 @@ def _image_urls(value: Any) -> list[str]:
 
 def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
     """The article-like JSON-LD objects of a page; unreadable blocks are skipped."""
-    found = []
+    found: list[dict[str, Any]] = []
     for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
         try:
             data = json.loads(raw, strict=False)
@@ -111,7 +111,7 @@ def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
 
 
 def _meta(sel: Selector, *names: str) -> list[str]:
-    values = []
+    values: list[str] = []
     for name in names:
         xpath = f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
         values.extend(v.strip() for v in sel.xpath(xpath).getall() if v.strip())
@@ -142,9 +142,10 @@ def read_structured(sel: Selector) -> Structured:
     out.descriptions += _meta(sel, "og:description", "description")
 
     # Machine dates in meta and microdata; `content` on any itemprop element.
-    for raw in _meta(
-        sel, "article:published_time", "datePublished", "og:published_time", "pubdate"
-    ) + sel.xpath('//*[@itemprop="datePublished"][not(self::meta)]/@content').getall():
+    for raw in (
+        _meta(sel, "article:published_time", "datePublished", "og:published_time", "pubdate")
+        + sel.xpath('//*[@itemprop="datePublished"][not(self::meta)]/@content').getall()
+    ):
         out.published.append(DateCandidate(raw, "meta"))
     for raw in _meta(sel, "article:modified_time", "dateModified", "og:updated_time"):
         out.modified.append(DateCandidate(raw, "meta"))
@@ -162,8 +163,6 @@ def read_structured(sel: Selector) -> Structured:
     out.canonical += sel.xpath('//link[@rel="canonical"]/@href').getall()
     out.canonical += _meta(sel, "og:url")
     out.language = (
-        out.language
-        or sel.xpath("/html/@lang").get()
-        or next(iter(_meta(sel, "og:locale")), None)
+        out.language or sel.xpath("/html/@lang").get() or next(iter(_meta(sel, "og:locale")), None)
     )
     return out

@@ -80,10 +80,10 @@ _TIME_RE = re.compile(
 )
 _TIME_DOT_RE = re.compile(r"(?<![a-zа-я])в (\d{1,2})\.(\d{2})(?![\d.])")
 # Right after a time: a zone name (optionally with an offset), «+0600», «+06:00»,
-# or an ISO «+06» written without a space.
+# or an ISO «+06» written without a space; perhaps in parentheses.
 _ZONE_RE = re.compile(
-    r" ?(?:(z|ut|utc|gmt|[ecmp][sd]t)(?![a-zа-я])(?: ?([+-]\d{1,2}(?::?\d{2})?))?"
-    r"|([+-]\d{2}:?\d{2})|(?<=\d)([+-]\d{2}))(?![\d:])"
+    r" ?\(?(?:(z|ut|utc|gmt|[ecmp][sd]t)(?![a-zа-я])(?: ?([+-]\d{1,2}(?::?\d{2})?))?"
+    r"|([+-]\d{2}:?\d{2})|(?<=\d)([+-]\d{2}))(?![\d:])\)?"
 )
 # RFC 822 names US zones by fixed offsets; MSK comes from the tz database.
 _RFC822_ZONES = {
@@ -108,7 +108,10 @@ _DAY_MONTH_RE = re.compile(
 _MONTH_DAY_RE = re.compile(
     r"(?<![a-zа-я])([a-zа-я]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?(?![\d:])(?:,? (\d{4})(?![\d:]))?"
 )
-# «20.11, 10:55» or «10:55 20.11»: a dotted day and month only next to a time.
+# A year standing apart from a named-month date: «2024, 20 ноября», «Wed Nov 20 10:55:00 2024».
+_LONE_YEAR_RE = re.compile(r"(?<![\d.:/-])((?:19|20)\d\d)(?![\d.:/-])")
+# «20.11, 10:55» or «10:55 20.11»: a dotted day and month only next to a time, or alone.
+_DAY_DOT_MONTH_RE = re.compile(r"(\d{1,2})\.(\d{2})\.?")
 _DM_BEFORE_TIME_RE = re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{2})\.?,? (?:в )?(?=\d{1,2}:\d{2})")
 _DM_AFTER_TIME_RE = re.compile(r"(?<=\d:\d\d),? (\d{1,2})\.(\d{2})(?![\d.:])")
 
@@ -116,7 +119,7 @@ _DAY_WORD_RE = re.compile(r"(?<![a-zа-я])(позавчера|вчера|сег
 _DAYS_BACK = {"сегодня": 0, "today": 0, "вчера": 1, "yesterday": 1, "позавчера": 2}
 _FUTURE_RE = re.compile(r"(?<![a-zа-я])(завтра|послезавтра|через|tomorrow)(?![a-zа-я])")
 _JUST_NOW_RE = re.compile(r"(?<![a-zа-я])(только что|сейчас|just now)(?![a-zа-я])")
-_AGO_RE = re.compile(r"(?<![a-zа-я])(назад|ago)(?![a-zа-я])")
+_AGO_RE = re.compile(r"(?<![a-zа-я])(?:тому )?(назад|ago)(?![a-zа-я])")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|[a-zа-я]+")
 _WORD_RE = re.compile(r"[a-zа-я]+")
 
@@ -129,18 +132,26 @@ _NUMERALS = {
     "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15,
     "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19,
     "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50,
+    # After «около», «более»: «около двух часов», «более пяти минут».
+    "двух": 2, "трех": 3, "четырех": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8,
+    "девяти": 9, "десяти": 10, "пятнадцати": 15, "двадцати": 20, "тридцати": 30, "сорока": 40,
 }  # fmt: skip
 # The units of «N <unit> назад» as (seconds, days, months).
 _UNIT_WORDS = {
     (1, 0, 0): "секунду секунды секунд сек second seconds sec secs",
     (60, 0, 0): "минуту минуты минут мин minute minutes min mins",
     (1800, 0, 0): "полчаса",
-    (3600, 0, 0): "час часа часов hour hours hr hrs",
+    (3600, 0, 0): "час часа часов ч hour hours hr hrs",
     (0, 1, 0): "день дня дней сутки суток дн day days",
     (0, 7, 0): "неделю недели недель нед week weeks",
     (0, 0, 1): "месяц месяца месяцев мес month months",
     (0, 0, 12): "год года лет year years",
 }
+# Units that mean one of themselves without a number: «час назад», «неделю назад».
+_ONE_UNIT = {"секунду", "минуту", "полчаса", "час", "день", "сутки", "неделю", "месяц", "год"}
+_ONE_UNIT |= {"second", "minute", "hour", "day", "week", "month", "year"}
+# «около часа назад», «более двух часов назад»: the count is a bound or a guess.
+_APPROX = {"около", "более", "менее", "больше", "меньше", "почти", "примерно", "свыше"}
 _UNITS = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split()}
 
 _TRANSLATE = {ord("ё"): "е", ord("Ё"): "е"}
@@ -317,7 +328,7 @@ def _parse_fast(text: str, now: datetime, zone: tzinfo, url: str | None) -> date
 
     Raises ValueError when the text is recognised but impossible.
     """
-    if _NUMBER_RE.fullmatch(text):
+    if _NUMBER_RE.fullmatch(text) and not _DAY_DOT_MONTH_RE.fullmatch(text):
         return _from_digits(text, zone)
     clock = _find_clock(text)
     if clock and clock.zone:
@@ -406,19 +417,27 @@ def _find_day_month(text: str, clock: _Clock | None, this_year: int) -> _DayMont
         found.append(_DayMonth(m.start(), _full_year(m[4], this_year), month, day))
     for m in _DAY_MONTH_RE.finditer(text):
         if m[2] in MONTHS:
-            year = int(m[3]) if m[3] else None
-            found.append(_DayMonth(m.start(), year, MONTHS[m[2]], int(m[1])))
+            year = m[3] or _lone_year(text)
+            found.append(_DayMonth(m.start(), int(year) if year else None, MONTHS[m[2]], int(m[1])))
             break
     for m in _MONTH_DAY_RE.finditer(text):
         if m[1] in MONTHS:
-            year = int(m[3]) if m[3] else None
-            found.append(_DayMonth(m.start(), year, MONTHS[m[1]], int(m[2])))
+            year = m[3] or _lone_year(text)
+            found.append(_DayMonth(m.start(), int(year) if year else None, MONTHS[m[1]], int(m[2])))
             break
-    if not found and clock:
-        m = _DM_BEFORE_TIME_RE.search(text) or _DM_AFTER_TIME_RE.search(text)
+    if not found:
+        if clock:
+            m = _DM_BEFORE_TIME_RE.search(text) or _DM_AFTER_TIME_RE.search(text)
+        else:
+            m = _DAY_DOT_MONTH_RE.fullmatch(text)
         if m:
             found.append(_DayMonth(m.start(), None, int(m[2]), int(m[1])))
     return min(found) if found else None
+
+
+def _lone_year(text: str) -> str | None:
+    m = _LONE_YEAR_RE.search(text)
+    return m[1] if m else None
 
 
 def _full_year(digits: str, this_year: int) -> int:
@@ -466,14 +485,21 @@ def _ago(before: str, now: datetime, zone: tzinfo, clock: _Clock | None) -> date
     days = 0.0
     months = 0
     count: float | None = None
-    counted = False
+    counted = approx = False
     for token in tokens[start:]:
-        if token[0].isdigit():
+        if token in _APPROX:
+            approx = True
+        elif token[0].isdigit():
             count = float(token.replace(",", "."))
         elif token in _NUMERALS:
             count = (count or 0) + _NUMERALS[token]  # «двадцать пять»
         elif token == "несколько":
             raise ValueError("a vague count")
+        elif count is None and not approx and token not in _ONE_UNIT:
+            # «дня» alone is no count («Новости дня, 2 часа назад»): start again after it.
+            seconds = days = 0.0
+            months = 0
+            counted = False
         else:
             n = 1 if count is None else count
             unit_seconds, unit_days, unit_months = _UNITS[token]
@@ -482,6 +508,7 @@ def _ago(before: str, now: datetime, zone: tzinfo, clock: _Clock | None) -> date
             months += round(n * unit_months)
             count = None
             counted = True
+            approx = False
     if not counted:
         return None
     local = now.astimezone(zone) - timedelta(days=days)
@@ -493,7 +520,13 @@ def _ago(before: str, now: datetime, zone: tzinfo, clock: _Clock | None) -> date
 
 
 def _is_count_or_unit(token: str) -> bool:
-    return token[0].isdigit() or token in _NUMERALS or token in _UNITS or token == "несколько"
+    return (
+        token[0].isdigit()
+        or token in _NUMERALS
+        or token in _UNITS
+        or token in _APPROX
+        or token == "несколько"
+    )
 
 
 def _minus_months(moment: datetime, months: int) -> datetime:

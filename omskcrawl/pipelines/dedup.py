@@ -60,7 +60,9 @@ class DedupPipeline:
         cross_outlet: bool = True,
     ) -> None:
         if policy not in POLICIES:
-            raise ValueError(f"OMSKCRAWL_DEDUP_STORY_POLICY must be one of {POLICIES}, not {policy!r}")
+            raise ValueError(
+                f"OMSKCRAWL_DEDUP_STORY_POLICY must be one of {POLICIES}, not {policy!r}"
+            )
         self.state = state
         self.stats = stats
         self.window = window_days * 86400
@@ -95,8 +97,10 @@ class DedupPipeline:
         adapter = ItemAdapter(item)
         url, source, digest = adapter["url"], adapter["source"], adapter["content_hash"]
         known = self.state.get_url(url)
+        fetched = _timestamp(adapter.get("crawled_at"))
         if known is not None:
             if known.content_hash == digest:
+                self.state.touch_url(url, fetched)
                 self.stats.inc_value("omskcrawl/dedup/unchanged")
                 raise DropItem(f"unchanged since version {known.version}: {url}")
             adapter["version"] = known.version + 1
@@ -104,8 +108,15 @@ class DedupPipeline:
             adapter["story_id"] = known.story_id
             adapter["duplicate_of"] = known.duplicate_of
             self.state.put_url(
-                UrlRecord(url, source, digest, known.version + 1, known.story_id,
-                          known.duplicate_of)
+                UrlRecord(
+                    url,
+                    source,
+                    digest,
+                    known.version + 1,
+                    known.story_id,
+                    known.duplicate_of,
+                    fetched,
+                )
             )
             self.stats.inc_value("omskcrawl/dedup/new_version")
             return item
@@ -122,17 +133,28 @@ class DedupPipeline:
         if match is None:
             story_id, duplicate_of, first_url = item_id(url), None, url
         else:
-            story_id, duplicate_of, first_url = match.story_id, match.group_first_url, match.group_first_url
+            story_id, duplicate_of, first_url = (
+                match.story_id,
+                match.group_first_url,
+                match.group_first_url,
+            )
             self.stats.inc_value("omskcrawl/dedup/story_duplicate")
         adapter["version"] = 1
         adapter["previous_hash"] = None
         adapter["story_id"] = story_id
         adapter["duplicate_of"] = duplicate_of
-        self.state.put_url(UrlRecord(url, source, digest, 1, story_id, duplicate_of))
+        self.state.put_url(UrlRecord(url, source, digest, 1, story_id, duplicate_of, fetched))
         body = adapter.get("body")
         self.state.add_story_item(
-            StoryItem(story_id, url, ts, text.title, text.lead,
-                      body[:BODY_KEPT] if body else None, first_url),
+            StoryItem(
+                story_id,
+                url,
+                ts,
+                text.title,
+                text.lead,
+                body[:BODY_KEPT] if body else None,
+                first_url,
+            ),
             terms,
         )
         if duplicate_of and self.policy == "drop":

@@ -20,8 +20,8 @@ from scrapy.statscollectors import StatsCollector
 
 from omskcrawl.pipelines.validate import Quarantined
 from omskcrawl.run import run_started
-from omskcrawl.signals import files_published
 from omskcrawl.schema import FILE_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION
+from omskcrawl.signals import files_published
 from omskcrawl.storage import PartitionedWriter
 
 
@@ -41,12 +41,22 @@ class ParquetPipeline:
         self.signals: SignalManager | None = None
         meta = {"omskcrawl.run_id": run_id, "omskcrawl.schema_version": SCHEMA_VERSION}
         self.articles = PartitionedWriter(
-            root / "articles", FILE_SCHEMA, ("source", "crawl_date"), run_id,
-            batch_size, max_rows_per_file, meta,
+            root / "articles",
+            FILE_SCHEMA,
+            ("source", "crawl_date"),
+            run_id,
+            batch_size,
+            max_rows_per_file,
+            meta,
         )
         self.quarantine = PartitionedWriter(
-            root / "quarantine", QUARANTINE_SCHEMA, ("crawl_date",), run_id,
-            batch_size, max_rows_per_file, meta,
+            root / "quarantine",
+            QUARANTINE_SCHEMA,
+            ("crawl_date",),
+            run_id,
+            batch_size,
+            max_rows_per_file,
+            meta,
         )
 
     @classmethod

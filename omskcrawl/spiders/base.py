@@ -78,9 +78,13 @@ class NewsSpider(scrapy.Spider):
     # Force a page encoding where a site declares none or a wrong one.
     encoding: ClassVar[str | None] = None
 
-    def __init__(self, *args: Any, since: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, since: str | None = None, probe: bool | str = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.since = parse_since(since)
+        # Probe mode (`scrapy sitecheck`): one feed/listing and one article only.
+        self.probe = probe not in (False, "", "0", "false", "False")
         self._article_re = re.compile(self.article_url) if self.article_url else None
 
     @property
@@ -100,7 +104,10 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def start_requests_all(self) -> Iterator[scrapy.Request]:
-        for url, kind in self.start_urls_all():
+        sources = list(self.start_urls_all())
+        if self.probe:
+            sources = sources[:1]
+        for url, kind in sources:
             callback = {
                 "feed": self.parse_feed,
                 "sitemap": self.parse_sitemap,
@@ -123,7 +130,10 @@ class NewsSpider(scrapy.Spider):
     def follow_entries(self, response: Response, entries: Iterable[Entry]) -> Iterator[Any]:
         now = capture_time(response)
         stats = self.crawler.stats if hasattr(self, "crawler") else None
+        followed = 0
         for entry in unique_entries(list(entries)):
+            if self.probe and followed:
+                return
             if not self.is_article_url(entry.url):
                 if stats:
                     stats.inc_value(f"omskcrawl/discovery/not_article/{entry.via}")
@@ -134,6 +144,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             if stats:
                 stats.inc_value(f"omskcrawl/discovery/{entry.via}")
+            followed += 1
             yield scrapy.Request(
                 entry.url,
                 callback=self.parse_article,
@@ -151,7 +162,7 @@ class NewsSpider(scrapy.Spider):
             body = gunzip(body)
         children, entries = parse_sitemap(body)
         now = capture_time(response)
-        for child in children:
+        for child in children[:1] if self.probe else children:
             if self._too_old(self._entry_date(child, now)):
                 continue
             yield response.follow(child.url, callback=self.parse_sitemap)
@@ -163,7 +174,7 @@ class NewsSpider(scrapy.Spider):
         response = self._decoded(response)
         entries, next_url = parse_listing(response.selector, response.url, self.listing)
         yield from self.follow_entries(response, entries)
-        if not (self.since and next_url) or page >= self.max_pages:
+        if not (self.since and next_url) or page >= self.max_pages or self.probe:
             return
         now = capture_time(response)
         dates = [self._entry_date(e, now) for e in entries]
@@ -171,7 +182,9 @@ class NewsSpider(scrapy.Spider):
         if known and all(self._too_old(d) for d in known):
             return
         yield scrapy.Request(
-            next_url, callback=self.parse_listing, cb_kwargs={"page": page + 1},
+            next_url,
+            callback=self.parse_listing,
+            cb_kwargs={"page": page + 1},
             meta={"omskcrawl_kind": "listing"},
         )
 

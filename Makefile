@@ -1,0 +1,33 @@
+# The two commands: `make demo` (offline main job) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench eval clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+# Every spider over the bundled sample pages (replayed from a WARC), Parquet to exports/.
+demo: $(STAMP)
+	$(BIN)/scrapy replay --sample -L WARNING
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy omskcrawl
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_dates.py
+	$(BIN)/python benchmarks/bench_dedup.py
+
+eval: $(STAMP)
+	$(BIN)/python scripts/eval_dedup.py
+
+clean:
+	rm -rf exports/articles exports/quarantine exports/runs exports/state exports/sample

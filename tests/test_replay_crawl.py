@@ -1,0 +1,165 @@
+"""End to end: every spider over the replayed sample, through a real Scrapy crawler, to Parquet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from omskcrawl.dataset import articles_dataset, load
+from omskcrawl.replay import iter_fixtures
+from omskcrawl.schema import ARTICLE_SCHEMA
+
+ROOT = Path(__file__).parent.parent
+SPIDERS = sorted({f.spider for f in iter_fixtures()})
+
+
+def scrapy(*args: str, exports: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            *args,
+            "-s",
+            f"OMSKCRAWL_EXPORT_DIR={exports}",
+            "-L",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def first_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    exports = tmp_path_factory.mktemp("replay") / "exports"
+    return exports, scrapy("replay", "--sample", exports=exports)
+
+
+def manifests(exports: Path) -> list[dict]:
+    paths = sorted((exports / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+    return [json.loads(p.read_text("utf-8")) for p in paths]
+
+
+def test_every_site_yields_rows(first_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    exports, result = first_run
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "dates parsed" in result.stdout and "pd.read_parquet" in result.stdout
+    df = pd.read_parquet(exports / "articles")
+    per_source = df.groupby(df["source"].astype(str)).size()
+    for spider in SPIDERS:
+        assert per_source.get(spider, 0) >= 2, f"{spider}: {per_source.get(spider, 0)} rows"
+    (manifest,) = manifests(exports)
+    assert manifest["failed_spiders"] == []
+    assert sorted(manifest["spiders"]) == SPIDERS
+    assert sum(f["rows"] for f in manifest["files"]) == len(df)
+    assert manifest["totals"]["written"] == len(df)
+
+
+def test_dataset_types_with_pandas_and_pyarrow(first_run: tuple[Path, object]) -> None:
+    exports, _ = first_run
+    df = pd.read_parquet(exports / "articles")
+    assert str(df["published_at"].dtype) == "datetime64[us, UTC]"
+    assert str(df["crawled_at"].dtype) == "datetime64[us, UTC]"
+    assert all(isinstance(tags, (list, type(df["tags"].iloc[0]))) for tags in df["tags"])
+    table = articles_dataset(exports).to_table()
+    assert table.schema.remove_metadata() == ARTICLE_SCHEMA.remove_metadata()
+    assert table.num_rows == len(df)
+    assert df["url"].is_unique
+    assert (df["version"] == 1).all()
+    assert df["published_at"].notna().mean() > 0.9
+
+
+def test_seed_article_row(first_run: tuple[Path, object]) -> None:
+    exports, _ = first_run
+    df = load(exports)
+    seed = df[(df["source"] == "gorod55") & df["title"].str.contains("Алихановым")]
+    assert len(seed) == 1
+    row = seed.iloc[0]
+    assert row["title"] == "Виталий Хоценко обсудил развитие промышленности с министром Алихановым"
+    assert row["published_at"] == pd.Timestamp("2024-11-20T04:55:00Z")
+    assert "Напомним" in row["body"] and "Подпишитесь" not in row["body"]
+    assert row["body"].count("Правительство Омской области") == 1
+    assert len(row["tags"]) == 9
+
+
+def test_one_story_on_several_outlets(first_run: tuple[Path, object]) -> None:
+    exports, _ = first_run
+    df = load(exports)
+    story = df[df["body"].fillna("").str.contains("Алиханов")]
+    assert story["source"].nunique() >= 3
+    assert story["story_id"].nunique() == 1, story[["source", "title", "story_id"]]
+    earliest = story.sort_values("published_at").iloc[0]
+    assert pd.isna(earliest["duplicate_of"])
+    others = story[story["url"] != earliest["url"]]
+    assert (others["duplicate_of"] == earliest["url"]).all()
+    assert len(load(exports, unique_stories=True)) == len(df) - len(others)
+
+
+def test_rerun_over_unchanged_pages_writes_nothing(first_run: tuple[Path, object]) -> None:
+    exports, _ = first_run
+    before = len(pd.read_parquet(exports / "articles"))
+    result = scrapy("replay", "--sample", "-s", "OMSKCRAWL_REVISIT_AFTER_HOURS=0", exports=exports)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(pd.read_parquet(exports / "articles")) == before
+    last = manifests(exports)[-1]
+    assert last["totals"]["written"] == 0
+    assert last["totals"]["unchanged"] == before
+
+
+def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path: Path) -> None:
+    exports, _ = first_run
+    fixture = next(f for f in iter_fixtures() if f.spider == "gorod55" and f.kind == "feed")
+    article = next(
+        f
+        for f in iter_fixtures()
+        if f.spider == "gorod55" and f.kind == "article" and "Алихановым".encode() in f.body
+    )
+    edited = article.body.replace("7 млрд рублей".encode(), "7,5 млрд рублей".encode())
+    assert edited != article.body
+    warc = tmp_path / "edited.warc.gz"
+    later = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with open(warc, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for page, body in ((fixture, fixture.body), (article, edited)):
+            http = StatusAndHeaders("200 OK", list(page.headers.items()), protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    page.url,
+                    "response",
+                    payload=BytesIO(body),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": later},
+                )
+            )
+    result = scrapy(
+        "replay",
+        str(warc),
+        "--spider",
+        "gorod55",
+        "-s",
+        "OMSKCRAWL_REVISIT_AFTER_HOURS=0",
+        exports=exports,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    history = load(exports, latest_versions=False)
+    versions = history[history["fetched_url"] == article.url].sort_values("version")
+    assert versions["version"].tolist() == [1, 2]
+    assert versions.iloc[1]["previous_hash"] == versions.iloc[0]["content_hash"]
+    assert "7,5 млрд" in versions.iloc[1]["body"] and "7 млрд" in versions.iloc[0]["body"]
+    assert versions["story_id"].nunique() == 1
+    latest = load(exports)
+    assert latest[latest["fetched_url"] == article.url]["version"].tolist() == [2]

@@ -1,0 +1,93 @@
+"""The dedup state: the same behaviour from SQLite and from a real Redis server."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omskcrawl.dedup.state import SqliteState, StoryItem, UrlRecord, open_state
+
+DAY = 86400.0
+
+
+def story(n: int, ts: float, title: str = "Заголовок") -> StoryItem:
+    return StoryItem(f"s{n}", f"https://a.ru/{n}", ts, title, None, None, f"https://a.ru/{n}")
+
+
+def test_urls_and_versions(state: Any) -> None:
+    assert state.get_url("https://a.ru/1") is None
+    state.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None, 100.0))
+    state.put_url(UrlRecord("https://a.ru/1", "a", "h2", 2, "s1", None, 200.0))
+    state.commit()
+    got = state.get_url("https://a.ru/1")
+    assert (got.content_hash, got.version, got.fetched_ts) == ("h2", 2, 200.0)
+    assert state.url_for_content("a", "h1") == "https://a.ru/1"
+    assert state.url_for_content("b", "h1") is None
+    state.touch_url("https://a.ru/1", 300.0)
+    assert state.get_url("https://a.ru/1").fetched_ts == 300.0
+    assert state.count_urls() == 1
+
+
+def test_candidates_share_terms_within_the_window(state: Any) -> None:
+    state.add_story_item(story(1, 10 * DAY), ["хоценко", "алиханов", "промышленность"])
+    state.add_story_item(story(2, 10 * DAY + 3600), ["хоценко", "метро"])
+    state.add_story_item(story(3, 20 * DAY), ["хоценко", "алиханов", "промышленность"])
+    found = state.candidates(["алиханов", "хоценко"], 11 * DAY, 3 * DAY)
+    assert [c.url for c in found][:1] == ["https://a.ru/1"]  # most shared terms first
+    assert {c.url for c in found} == {"https://a.ru/1", "https://a.ru/2"}  # /3 is outside
+    assert state.candidates(["лыжи"], 11 * DAY, 3 * DAY) == []
+    assert state.candidates([], 11 * DAY, 3 * DAY) == []
+
+
+def test_clear(state: Any) -> None:
+    state.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None))
+    state.add_story_item(story(1, 0), ["омск"])
+    state.clear()
+    assert state.count_urls() == 0
+    assert state.candidates(["омск"], 0, DAY) == []
+
+
+def test_sqlite_changes_are_not_visible_to_others_until_commit(tmp_path: Path) -> None:
+    state = SqliteState(tmp_path / "dedup.sqlite")
+    state.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None))
+    other = sqlite3.connect(tmp_path / "dedup.sqlite")
+    assert other.execute("SELECT COUNT(*) FROM urls").fetchone()[0] == 0
+    state.commit()
+    assert other.execute("SELECT COUNT(*) FROM urls").fetchone()[0] == 1
+    state.close()
+
+
+def test_corrupt_sqlite_file_is_reported_and_moved_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "state" / "dedup.sqlite"
+    path.parent.mkdir()
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    state = SqliteState(path)
+    assert state.rebuilt_reason is not None and state.rebuilt_reason.startswith("corrupt")
+    assert "unreadable" in caplog.text
+    assert list(path.parent.glob("dedup.sqlite.corrupt-*"))
+    state.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None))
+    assert state.count_urls() == 1
+    state.close()
+
+
+def test_one_shared_state_per_process(tmp_path: Path) -> None:
+    a = open_state("sqlite", root=tmp_path, redis_url="", prefix="p")
+    b = open_state("sqlite", root=tmp_path, redis_url="", prefix="p")
+    assert a is b
+    a.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None))
+    a.close()  # b still open
+    assert b.get_url("https://a.ru/1") is not None
+    b.close()
+    c = open_state("sqlite", root=tmp_path, redis_url="", prefix="p")
+    assert c is not a and c.get_url("https://a.ru/1") is not None
+    c.close()
+
+
+def test_unknown_backend_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="sqlite' or 'redis"):
+        open_state("mongo", root=tmp_path, redis_url="", prefix="p")
