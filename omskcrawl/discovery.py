@@ -175,6 +175,15 @@ def parse_sitemap(body: bytes) -> tuple[list[Entry], list[Entry]]:
     return children, entries
 
 
+def _joined(node: Selector, css: str | None) -> str | None:
+    """Text of all matches joined (`17:56` + `Вчера`); `::attr(...)`/`::text` taken as is."""
+    if not css:
+        return None
+    found = node.css(css)
+    values = found.getall() if "::" in css else found.css("::text").getall()
+    return collapse_ws(" ".join(values)) or None
+
+
 def parse_listing(
     sel: Selector, base_url: str, selectors: ListingSelectors
 ) -> tuple[list[Entry], str | None]:
@@ -185,12 +194,8 @@ def parse_listing(
         href = node.css(selectors.link).get()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        date = None
-        if selectors.date:
-            date = collapse_ws(" ".join(node.css(selectors.date).css("::text").getall())) or None
-        title = None
-        if selectors.title:
-            title = collapse_ws(" ".join(node.css(selectors.title).css("::text").getall())) or None
+        date = _joined(node, selectors.date)
+        title = _joined(node, selectors.title)
         entries.append(Entry(urljoin(base, href.strip()), "listing", date, None, title))
     next_url = None
     if selectors.next_page:

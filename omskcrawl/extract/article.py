@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from parsel import Selector
 
-from omskcrawl.extract.generic import block_text, extract_body, paragraphs_of
+from omskcrawl.extract.generic import extract_body, paragraphs_of
 from omskcrawl.extract.structured import DateCandidate, Structured, read_structured
 from omskcrawl.items import ArticleItem
 from omskcrawl.loader import ArticleLoader
@@ -32,6 +32,7 @@ from omskcrawl.normalize import canonical_url, collapse_ws, content_hash, parse_
 from omskcrawl.normalize.dates import date_from_url
 
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|odt|ods|zip|rar|7z)(?:$|[?#])", re.I)
+DROP_IN_BODY = ("script", "style", "noscript", "iframe", "figure", "figcaption", "h1")
 OFFSET_RE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|GMT|UTC)\s*$|^\d{9,13}$")
 
 
@@ -124,14 +125,17 @@ def _body_paragraphs(sel: Selector, selectors: ArticleSelectors) -> list[str] | 
             for el in Selector(root=work).css(css):
                 if isinstance(el.root, lxml_html.HtmlElement) and el.root.getparent() is not None:
                     el.root.drop_tree()
-        for el in work.iter("script", "style", "noscript", "iframe", "figure", "figcaption"):
+        for el in list(work.iter(*DROP_IN_BODY)):
             el.drop_tree()
-        out += paragraphs_of(work) if len(work) else [block_text(work)]
+        out += paragraphs_of(work)
     return out
 
 
 def _attachments(sel: Selector, base_url: str, scope: str | None) -> list[dict[str, str]]:
-    area = sel.css(scope) if scope else sel.xpath("//body")
+    """Document links in the article container (the whole page when it is unknown)."""
+    area = sel.css(scope) if scope else None
+    if not area:
+        area = sel.xpath("//body")
     seen: set[str] = set()
     out = []
     for link in area.xpath(

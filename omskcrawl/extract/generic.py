@@ -16,6 +16,7 @@ from parsel import Selector
 
 DROP_TAGS = (
     "script",
+    "h1",
     "style",
     "noscript",
     "template",
@@ -45,13 +46,6 @@ CHROME = re.compile(
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre"}
 MIN_PARAGRAPH_CHARS = 25
-
-
-def block_text(el: lxml_html.HtmlElement) -> str:
-    """Text of one block element, with `<br>` as a line break."""
-    for br in el.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    return str(el.text_content())
 
 
 def _strip_chrome(root: lxml_html.HtmlElement) -> None:
@@ -94,27 +88,81 @@ def _best_container(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None
     return max(scores, key=lambda el: scores[el])
 
 
+# Elements that end a paragraph. Text between them, loose or nested, is one paragraph.
+BREAKS = BLOCK_TAGS | {
+    "div",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h6",
+    "hr",
+    "br",
+    "figure",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "center",
+}
+
+
 def paragraphs_of(container: lxml_html.HtmlElement) -> list[str]:
-    """Block texts of a container in document order, nested blocks not repeated."""
-    out: list[str] = []
-    for el in container.iter(*BLOCK_TAGS, "div"):
-        if el.tag == "div":
-            # A div with no block children and its own text is a paragraph too.
-            if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS | {"div"} for c in el):
-                continue
-        elif any(a.tag in BLOCK_TAGS for a in el.iterancestors()):
-            continue
-        if el.tag == "div" and any(a.tag in BLOCK_TAGS for a in el.iterancestors()):
-            continue
-        if el.tag == "li" and _link_density(el) > 0.5:
-            continue
-        text = block_text(el)
-        if text.strip():
-            out.append(text)
-    if not out:
-        text = block_text(container)
-        out = [line for line in text.split("\n") if line.strip()]
-    return out
+    """Paragraph texts of a container in document order.
+
+    A paragraph is the text between block boundaries, so loose text is kept too:
+    HTML parsers close a `<p>` at a nested `<div>` (aif.ru's injects), leaving the
+    rest of the paragraph as bare text in the container.
+
+    >>> el = lxml_html.fromstring(
+    ...     "<div><p>Первый абзац.</p><p><div class='inj'></div>Второй, <b>с разметкой</b>.</p>"
+    ...     "<p>Третий<br>Четвёртый</p></div>")
+    >>> paragraphs_of(el)
+    ['Первый абзац.', 'Второй, с разметкой.', 'Третий', 'Четвёртый']
+    """
+    parts: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = "".join(current).strip()
+        if text:
+            parts.append(text)
+        current.clear()
+
+    def visit(el: lxml_html.HtmlElement) -> None:
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            return
+        is_break = el.tag in BREAKS
+        if is_break:
+            flush()
+        skip = el.tag == "li" and _link_density(el) > 0.5
+        if not skip:
+            if el.text:
+                current.append(el.text)
+            for child in el:
+                visit(child)
+                if child.tail:
+                    current.append(child.tail)
+        if is_break:
+            flush()
+
+    if container.text:
+        current.append(container.text)
+    for child in container:
+        visit(child)
+        if child.tail:
+            current.append(child.tail)
+    flush()
+    return parts
 
 
 def extract_body(sel: Selector) -> list[str]:

@@ -10,7 +10,10 @@ Rules:
 - Text without an offset is wall-clock time in the source's IANA zone, read
   through the tz database (Omsk was UTC+7 in 2011-2014 and is UTC+6 since).
   «мск» or «по московскому времени» in the text means Europe/Moscow.
-- A date without a time is local midnight; a bare time («15:06») is today.
+- A date without a time is local midnight. A bare time («15:06») is today,
+  even when later than `now`: listings print today's items with the time only.
+- Numeric dates are day first («01-04-2023» is 1 April); a two-digit year is
+  the latest one not after next year («18.03.18» is 2018).
 - A day and month without a year take the year of the date in the URL when
   that date is the same day (±1 day, for a URL dated in another zone); else
   the year of the latest such moment not after `now` + FUTURE_TOLERANCE.
@@ -70,7 +73,7 @@ def _month_table() -> dict[str, int]:
     return table
 
 
-MONTHS = _month_table()
+_MONTHS = _month_table()
 
 # Input is lowercased with single spaces (see _normalize); «ё» is «е».
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -114,6 +117,9 @@ _LONE_YEAR_RE = re.compile(r"(?<![\d.:/-])((?:19|20)\d\d)(?![\d.:/-])")
 _DAY_DOT_MONTH_RE = re.compile(r"(\d{1,2})\.(\d{2})\.?")
 _DM_BEFORE_TIME_RE = re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{2})\.?,? (?:в )?(?=\d{1,2}:\d{2})")
 _DM_AFTER_TIME_RE = re.compile(r"(?<=\d:\d\d),? (\d{1,2})\.(\d{2})(?![\d.:])")
+
+_URL_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([/_.-])(\d{1,2})\2(\d{1,2})(?!\d)")
+_URL_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([/_.-])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
 
 _DAY_WORD_RE = re.compile(r"(?<![a-zа-я])(позавчера|вчера|сегодня|yesterday|today)(?![a-zа-я])")
 _DAYS_BACK = {"сегодня": 0, "today": 0, "вчера": 1, "yesterday": 1, "позавчера": 2}
@@ -223,7 +229,7 @@ def parse_date(
             return None
         found = _parse_fast(clean, now, zone, url)
         if found is None:
-            found = _parse_fallback(clean, now, tz)
+            found = _parse_fallback(clean, now.astimezone(zone).replace(tzinfo=None), tz)
         return _plausible(found, now)
     except (ValueError, OverflowError):
         # The text names an impossible date or time («31.02.2024», «25:61»).
@@ -265,10 +271,6 @@ def date_from_url(url: str | None) -> date | None:
             found.append((m.start(), day))
             break
     return min(found)[1] if found else None
-
-
-_URL_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([/_.-])(\d{1,2})\2(\d{1,2})(?!\d)")
-_URL_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([/_.-])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
 
 
 @lru_cache(maxsize=64)
@@ -416,14 +418,18 @@ def _find_day_month(text: str, clock: _Clock | None, this_year: int) -> _DayMont
             day, month = month, day
         found.append(_DayMonth(m.start(), _full_year(m[4], this_year), month, day))
     for m in _DAY_MONTH_RE.finditer(text):
-        if m[2] in MONTHS:
+        if m[2] in _MONTHS:
             year = m[3] or _lone_year(text)
-            found.append(_DayMonth(m.start(), int(year) if year else None, MONTHS[m[2]], int(m[1])))
+            found.append(
+                _DayMonth(m.start(), int(year) if year else None, _MONTHS[m[2]], int(m[1]))
+            )
             break
     for m in _MONTH_DAY_RE.finditer(text):
-        if m[1] in MONTHS:
+        if m[1] in _MONTHS:
             year = m[3] or _lone_year(text)
-            found.append(_DayMonth(m.start(), int(year) if year else None, MONTHS[m[1]], int(m[2])))
+            found.append(
+                _DayMonth(m.start(), int(year) if year else None, _MONTHS[m[1]], int(m[2]))
+            )
             break
     if not found:
         if clock:
@@ -432,7 +438,7 @@ def _find_day_month(text: str, clock: _Clock | None, this_year: int) -> _DayMont
             m = _DAY_DOT_MONTH_RE.fullmatch(text)
         if m:
             found.append(_DayMonth(m.start(), None, int(m[2]), int(m[1])))
-    return min(found) if found else None
+    return min(found, key=lambda f: f.start) if found else None
 
 
 def _lone_year(text: str) -> str | None:
@@ -540,20 +546,17 @@ def _nothing_but_time(text: str, clock: _Clock) -> bool:
     rest = text[: clock.start] + " " + text[clock.end :]
     if any(c.isdigit() for c in rest):
         return False
-    return not any(w in MONTHS for w in _WORD_RE.findall(rest))
+    return not any(w in _MONTHS for w in _WORD_RE.findall(rest))
 
 
-def _parse_fallback(text: str, now: datetime, tz: str) -> datetime | None:
+def _parse_fallback(text: str, local_now: datetime, tz: str) -> datetime | None:
     """dateparser for the rare forms the fast path does not recognise."""
     if len(text) > MAX_FALLBACK_LEN:
-        return None
-    zone = _zone(tz)
-    if zone is None:
         return None
     settings = {
         "TIMEZONE": tz,
         "RETURN_AS_TIMEZONE_AWARE": True,
-        "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
+        "RELATIVE_BASE": local_now,
         "PREFER_DATES_FROM": "past",
         "DATE_ORDER": "DMY",
         # A month or a year alone is not a publication date; relative forms still pass.

@@ -33,6 +33,7 @@ from omskcrawl.discovery import (
 from omskcrawl.extract.article import GENERIC, ArticleSelectors, Hints, extract_article
 from omskcrawl.items import ArticleItem
 from omskcrawl.normalize import parse_date
+from omskcrawl.normalize.dates import date_from_url
 
 CAPTURED_AT = "omskcrawl_captured_at"
 ENTRY = "omskcrawl_entry"
@@ -121,8 +122,12 @@ class NewsSpider(scrapy.Spider):
         return self._article_re is None or bool(self._article_re.search(url))
 
     def _entry_date(self, entry: Entry, now: datetime) -> datetime | None:
+        """The entry's date; a date in its URL when discovery gave none."""
         raw = entry.published_raw or entry.modified_raw
-        return parse_date(raw, now=now, tz=self.timezone, url=entry.url) if raw else None
+        if raw:
+            return parse_date(raw, now=now, tz=self.timezone, url=entry.url)
+        day = date_from_url(entry.url)
+        return parse_date(day.isoformat(), now=now, tz=self.timezone) if day else None
 
     def _too_old(self, when: datetime | None) -> bool:
         return bool(self.since and when and when.date() < self.since)
@@ -201,9 +206,12 @@ class NewsSpider(scrapy.Spider):
             return
         response = self._decoded(response)
         entry: Entry | None = response.meta.get(ENTRY)
+        # Feed and sitemap dates are machine dates; listing dates (often a bare time under a
+        # day heading) only decide what to fetch, never the article's date.
+        trusted = entry is not None and entry.via in ("feed", "sitemap")
         hints = Hints(
-            published_raw=entry.published_raw if entry else None,
-            modified_raw=entry.modified_raw if entry else None,
+            published_raw=entry.published_raw if entry and trusted else None,
+            modified_raw=entry.modified_raw if entry and trusted else None,
             title=entry.title if entry else None,
         )
         now = capture_time(response)

@@ -1,0 +1,532 @@
+"""Near-duplicate detection: are two news items the same story?
+
+One government press release reappears on several outlets under reworded headlines. The headline
+score is a weighted overlap of normalised terms:
+
+* terms are pymorphy3 lemmas (ё = е), numbers as digits («два», «2», «второй» are all ``2``);
+  function words score nothing;
+* a term weighs more the rarer the word is in Russian (``wordfreq`` Zipf frequency), so names and
+  rare nouns dominate and «заявил», «год», «человек» barely count;
+* terms match exactly, by a shared stem (``омский``/``Омск``, ``экономика``/``экономический``),
+  as a small set of news synonyms, as an acronym and its spelled-out words (``ЮВО``) or as a
+  transliteration (``Yandex``/``Яндекс``);
+* each side's *coverage* is the matched share of its weight; the score leans to the smaller
+  coverage, so a short headline inside a long one is not enough on its own;
+* disagreeing numbers, a negation on one side only and two different people are negative evidence.
+
+When both items have a lead or body, whole shared sentences or a high share of shared word
+5-shingles (one text reposting the other) also make them the same story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pymorphy3
+from wordfreq import zipf_frequency
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "StoryText",
+    "headline_similarity",
+    "is_same_story",
+    "lemmatize",
+    "morph_analyzer",
+    "same_story",
+    "story_similarity",
+    "story_terms",
+]
+
+# Lowest score treated as the same story. Chosen on halves of a labelled headline-pair corpus as
+# the highest-recall threshold that keeps precision >= 0.90 (see scripts/eval_dedup.py).
+DEFAULT_THRESHOLD = 0.68
+
+# Term weight = ZIPF_CEILING - Zipf frequency, clipped: a word seen once per million words
+# (Zipf 3) weighs 4, «министр» (Zipf ~4.9) ~2, «год» (Zipf ~6) 1.
+ZIPF_CEILING = 7.0
+MIN_WEIGHT = 0.5
+MAX_WEIGHT = 6.0
+NUMBER_WEIGHT = 4.0  # an exact number is as telling as a rare word
+UNIT_WEIGHT = 0.5  # «млн», «рубль», «процент»: only carry what the number says
+REPORTING_FACTOR = 0.3  # «заявил», «сообщили»: who said it, not what happened
+
+# Partial credit for a non-exact match of two terms.
+STEM_CREDIT = 0.9
+SYNONYM_CREDIT = 0.8
+NEAR_NUMBER_CREDIT = 0.7  # numbers within 10 %: «почти 100 млн» vs «96 миллионов»
+
+# Score = (1 - MAX_COVERAGE_SHARE) * smaller coverage + MAX_COVERAGE_SHARE * larger coverage.
+MAX_COVERAGE_SHARE = 0.35
+
+# Multiplied into the score when the evidence disagrees: each side has a number the other lacks,
+# a person the other lacks, a negation only one side has, or opposite events («начался» vs
+# «завершился»). A disagreement alone brings even identical other words below the threshold.
+NUMBER_CONFLICT_FACTOR = 0.6
+PERSON_CONFLICT_FACTOR = 0.8
+NEGATION_CONFLICT_FACTOR = 0.5
+OPPOSITE_EVENT_FACTOR = 0.6
+
+# Lead/body evidence.
+SHINGLE_SIZE = 5
+MIN_SHINGLES = 10  # texts shorter than this give no shingle evidence
+MIN_SENTENCE_WORDS = 8  # shorter shared sentences are boilerplate («Фото: пресс-служба»)
+FULL_SENTENCE_WORDS = 20  # shared sentence words that count as full evidence
+
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|[$%€]|[^\W\d_]+(?:[-’'][^\W\d_]+)*")
+# "15 000", "1 200 000": digit groups separated by (narrow) spaces are one number.
+_DIGIT_GROUPS_RE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+")
+_WORD_RE = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NUMBER_WORDS = {
+    "ноль": "0", "один": "1", "два": "2", "три": "3", "четыре": "4", "пять": "5",
+    "шесть": "6", "семь": "7", "восемь": "8", "девять": "9", "десять": "10",
+    "одиннадцать": "11", "двенадцать": "12", "пятнадцать": "15", "двадцать": "20",
+    "тридцать": "30", "сорок": "40", "пятьдесят": "50", "сто": "100",
+    "двое": "2", "трое": "3", "четверо": "4", "пятеро": "5", "оба": "2",
+    "первый": "1", "второй": "2", "третий": "3", "четвертый": "4", "пятый": "5",
+    "шестой": "6", "седьмой": "7", "восьмой": "8", "девятый": "9", "десятый": "10",
+}  # fmt: skip
+_ALIASES = {
+    "тыс": "тысяча", "млн": "миллион", "млрд": "миллиард", "трлн": "триллион",
+    "руб": "рубль", "долл": "доллар", "$": "доллар", "€": "евро", "%": "процент",
+    "рф": "россия", "российский": "россия", "россиянин": "россия",
+}  # fmt: skip
+_UNITS = _words("тысяча миллион миллиард триллион рубль доллар евро процент штука")
+_STOPWORDS = _words(
+    """
+    а без более бы быть в вам вас весь во вот все всего всех вы где да даже для до его ее если
+    есть еще же за здесь и из или им их к как ко когда кто ли либо между меня мне мочь мы на над
+    надо наш не него нее нет ни них но ну о об однако он она они оно от очень по под после при
+    про с себя сам самый свой со так также такой там тем то тот тоже только ты у уже хотя чей чем
+    что чтобы это этот я который являться стать какой каждый другой
+    """
+)
+_REPORTING = _words("заявить сообщить рассказать сказать говорить считать отметить подчеркнуть сми")
+_NEGATIONS = frozenset({"не", "нет", "ни"})
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ"})
+_PERSON_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
+_PROPER_GRAMMEMES = frozenset({"Geox", "Orgn", "Trad", "Abbr"})
+# Common news synonyms, written by hand; a match scores SYNONYM_CREDIT.
+_SYNONYM_GROUPS = (
+    "умереть скончаться",
+    "судно корабль",
+    "автомобиль машина",
+    "сотрудник работник",
+    "руководитель глава начальник",
+    "соглашение договор",
+    "увеличить повысить",
+    "увеличиться вырасти возрасти",
+    "уменьшить снизить понизить сократить",
+    "уменьшиться снизиться сократиться упасть",
+    "похитить украсть",
+    "хищение кража",
+    "врач медик",
+    "дтп авария",
+    "пожар возгорание",
+    "школьник ученик",
+    "полиция полицейский",
+    "ранить травмировать",
+    "сша америка американский",
+    "москва столица столичный",
+    "обыграть победить одолеть",
+)
+_SYNONYMS: dict[str, frozenset[int]] = {}
+for _group_id, _group in enumerate(_SYNONYM_GROUPS):
+    for _word in _group.split():
+        _SYNONYMS[_word] = _SYNONYMS.get(_word, frozenset()) | {_group_id}
+
+# Events that exclude each other, written by hand: (one side, the other side).
+_ANTONYM_PAIRS = (
+    ("начаться начать открыться стартовать", "завершиться закончиться завершить закончить"),
+    ("вырасти увеличиться подорожать", "снизиться упасть сократиться подешеветь"),
+    ("повысить увеличить", "понизить снизить сократить уменьшить"),
+    ("разрешить", "запретить"),
+    ("назначить", "уволить"),
+    ("открыть", "закрыть"),
+    ("задержать арестовать", "освободить отпустить"),
+    ("найти", "пропасть потерять"),
+    ("одобрить принять поддержать", "отклонить отвергнуть"),
+    ("осудить приговорить", "оправдать"),
+    ("обыграть победить выиграть", "проиграть уступить"),
+)
+_ANTONYMS: dict[str, tuple[int, int]] = {}
+for _pair_id, _sides in enumerate(_ANTONYM_PAIRS):
+    for _side, _members in enumerate(_sides):
+        for _word in _members.split():
+            _ANTONYMS[_word] = (_pair_id, _side)
+
+_LATIN_DIGRAPHS = (
+    ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("ya", "я"), ("yu", "ю"), ("oo", "у"),
+    ("ee", "и"), ("ea", "и"), ("th", "т"), ("ph", "ф"),
+)  # fmt: skip
+_LATIN_LETTERS = str.maketrans(
+    dict(zip("abcdefghijklmnoprstuvwyz", "абкдефгхижклмнопрстуввйз", strict=True))
+    | {"q": "к", "x": "кс"}
+)
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """What the similarity needs of a news item: its title and, when known, lead and body."""
+
+    title: str
+    lead: str | None = None
+    body: str | None = None
+
+
+# ----------------------------------------------------------------------------- words
+
+
+@lru_cache(maxsize=1)
+def morph_analyzer() -> pymorphy3.MorphAnalyzer:
+    """The shared pymorphy3 analyser, created on first use (loading it takes ~0.3 s)."""
+    return pymorphy3.MorphAnalyzer()
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    lemma: str
+    kind: str  # "word", "number", "unit", "stop" or "negation"
+    weight: float
+    person: bool = False  # the analyser's best guess is a first name, surname or patronymic
+    # Capitalised inside a headline, probably a name: one of its likely readings is a person,
+    # or it is a noun that is no known place, organisation or abbreviation («Мэр Шелест»).
+    name_if_capitalised: bool = False
+
+
+@lru_cache(maxsize=200_000)
+def _analyse(word: str) -> _Word:
+    """Analyse one lower-case token; cached because every item repeats the common words."""
+    if word[0].isdigit():
+        return _Word(word.replace(",", "."), "number", NUMBER_WEIGHT)
+    if word in _NEGATIONS:
+        return _Word(word, "negation", 0.0)
+    if word in _ALIASES and not word.isalpha():
+        return _Word(_ALIASES[word], "unit", UNIT_WEIGHT)
+    parses = morph_analyzer().parse(word)
+    best = parses[0]
+    lemma = best.normal_form.replace("ё", "е")
+    lemma = _ALIASES.get(lemma, lemma)
+    if lemma in _NUMBER_WORDS:
+        return _Word(_NUMBER_WORDS[lemma], "number", NUMBER_WEIGHT)
+    if lemma in _UNITS:
+        return _Word(lemma, "unit", UNIT_WEIGHT)
+    if lemma in _STOPWORDS or best.tag.POS in _FUNCTION_POS or len(lemma) < 2:
+        return _Word(lemma, "stop", 0.0)
+    zipf = max(zipf_frequency(word, "ru"), zipf_frequency(lemma, "ru"))
+    weight = min(MAX_WEIGHT, max(MIN_WEIGHT, ZIPF_CEILING - zipf))
+    if lemma in _REPORTING:
+        weight *= REPORTING_FACTOR
+    person = bool(_PERSON_GRAMMEMES & best.tag.grammemes)
+    maybe_person = any(
+        _PERSON_GRAMMEMES & p.tag.grammemes for p in parses[:3] if p.score >= 0.3 * best.score
+    )
+    unknown_noun = best.tag.POS in {"NOUN", None} and not _PROPER_GRAMMEMES & best.tag.grammemes
+    return _Word(lemma, "word", weight, person, maybe_person or unknown_noun)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(_DIGIT_GROUPS_RE.sub("", text))
+
+
+def lemmatize(word: str) -> str:
+    """Normalised form of one word: pymorphy3 lemma, lower case, ё = е, numbers as digits.
+
+    >>> lemmatize("министром"), lemmatize("Алиханова"), lemmatize("Алихановым")
+    ('министр', 'алиханов', 'алиханов')
+    >>> lemmatize("ЁЛКИ"), lemmatize("елки")
+    ('елка', 'елка')
+    >>> lemmatize("двух"), lemmatize("2"), lemmatize("второго")
+    ('2', '2', '2')
+    """
+    return _analyse(word.lower().replace("ё", "е")).lemma
+
+
+# ----------------------------------------------------------------------------- headlines
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    weight: float
+    kind: str  # "word", "number" or "unit"
+    person: bool  # a person's name, as far as the analyser and capitals tell
+
+
+@dataclass(frozen=True)
+class _Headline:
+    terms: dict[str, _Term]  # lemma -> term, content terms only
+    sequence: tuple[str, ...]  # content lemmas in headline order, for acronyms
+    acronyms: frozenset[str]  # lemmas written in capitals: «ЦБ», «ЮВО», «МУРа»
+    negated: bool
+    total: float
+
+
+def _is_acronym(token: str) -> bool:
+    return 2 <= len(token) <= 6 and token[:2].isupper() and token.isalpha()
+
+
+@lru_cache(maxsize=8192)
+def _headline(text: str) -> _Headline:
+    terms: dict[str, _Term] = {}
+    sequence: list[str] = []
+    acronyms: set[str] = set()
+    negated = False
+    for position, token in enumerate(_tokens(text)):
+        word = _analyse(token.lower().replace("ё", "е"))
+        if word.kind == "negation":
+            negated = True
+        if word.weight <= 0:
+            continue
+        capitalised_inside = position > 0 and token[0].isupper()
+        person = word.person or (capitalised_inside and word.name_if_capitalised)
+        sequence.append(word.lemma)
+        if _is_acronym(token):
+            acronyms.add(word.lemma)
+        known = terms.get(word.lemma)
+        if known is None or known.weight < word.weight:
+            terms[word.lemma] = _Term(word.weight, word.kind, person)
+    total = sum(term.weight for term in terms.values())
+    return _Headline(terms, tuple(sequence), frozenset(acronyms), negated, total)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@lru_cache(maxsize=4096)
+def _transliterate(latin: str) -> str:
+    for digraph, letter in _LATIN_DIGRAPHS:
+        latin = latin.replace(digraph, letter)
+    return latin.translate(_LATIN_LETTERS)
+
+
+def _same_stem(a: str, b: str, person: bool) -> bool:
+    """Whether two different lemmas are forms of one word («омск»/«омский»)."""
+    if a.isascii() != b.isascii():
+        a, b = _transliterate(a), _transliterate(b)
+    shared = _common_prefix(a, b)
+    shorter = min(len(a), len(b))
+    if shared >= 4 and shared >= shorter - 1:
+        return True  # one is the other plus an ending or a suffix
+    if person:
+        return False  # «Петров» and «Петросян» are different people
+    return shared >= 5 or (shared >= 4 and shared >= 0.6 * shorter)
+
+
+def _near_numbers(a: str, b: str) -> bool:
+    x, y = float(a), float(b)
+    is_year = 1900 <= x <= 2100 or 1900 <= y <= 2100
+    return not is_year and min(x, y) >= 10 and abs(x - y) <= 0.1 * max(x, y)
+
+
+def _match_credits(a: _Headline, b: _Headline) -> tuple[dict[str, float], dict[str, float]]:
+    """For each term of each side, how well the other side matches it (0..1)."""
+    got_a = dict.fromkeys(a.terms, 0.0)
+    got_b = dict.fromkeys(b.terms, 0.0)
+    for lemma in a.terms.keys() & b.terms.keys():
+        got_a[lemma] = got_b[lemma] = 1.0
+    for lemma_a, term_a in a.terms.items():
+        if got_a[lemma_a] == 1.0:
+            continue
+        for lemma_b, term_b in b.terms.items():
+            if term_a.kind != term_b.kind:
+                continue
+            credit = 0.0
+            if term_a.kind == "number":
+                if _near_numbers(lemma_a, lemma_b):
+                    credit = NEAR_NUMBER_CREDIT
+            elif _SYNONYMS.get(lemma_a, frozenset()) & _SYNONYMS.get(lemma_b, frozenset()):
+                credit = SYNONYM_CREDIT
+            elif _same_stem(lemma_a, lemma_b, term_a.person or term_b.person):
+                credit = STEM_CREDIT
+            if credit:
+                got_a[lemma_a] = max(got_a[lemma_a], credit)
+                got_b[lemma_b] = max(got_b[lemma_b], credit)
+    _match_acronyms(a, b, got_a, got_b)
+    _match_acronyms(b, a, got_b, got_a)
+    return got_a, got_b
+
+
+def _match_acronyms(
+    short: _Headline, long: _Headline, got_short: dict[str, float], got_long: dict[str, float]
+) -> None:
+    """«ЮВО» matches «Южного военного округа»: consecutive terms with those initials."""
+    for acronym in short.acronyms:
+        if got_short[acronym] == 1.0:
+            continue
+        n = len(acronym)
+        for start in range(len(long.sequence) - n + 1):
+            span = long.sequence[start : start + n]
+            if all(lemma[0] == letter for lemma, letter in zip(span, acronym, strict=True)):
+                got_short[acronym] = 1.0
+                for lemma in span:
+                    got_long[lemma] = 1.0
+
+
+def _coverage(headline: _Headline, got: dict[str, float]) -> float:
+    return (
+        sum(headline.terms[lemma].weight * credit for lemma, credit in got.items()) / headline.total
+    )
+
+
+def _has_unmatched(headline: _Headline, got: dict[str, float], person: bool = False) -> bool:
+    """Whether the headline has a number (or, with ``person``, a person) the other lacks."""
+    return any(
+        not got[lemma] and (term.person if person else term.kind == "number")
+        for lemma, term in headline.terms.items()
+    )
+
+
+def _opposite_events(a: _Headline, b: _Headline) -> bool:
+    """«начался» on one side and «завершился» on the other, and not both on either side."""
+    sides_a = {_ANTONYMS[lemma] for lemma in a.terms if lemma in _ANTONYMS}
+    sides_b = {_ANTONYMS[lemma] for lemma in b.terms if lemma in _ANTONYMS}
+    return any(
+        (pair, 1 - side) in sides_b and (pair, side) not in sides_b for pair, side in sides_a
+    )
+
+
+def headline_similarity(headline_a: str, headline_b: str) -> float:
+    """Score in [0, 1] that two headlines report the same story.
+
+    >>> a = "Виталий Хоценко обсудил развитие промышленности с министром Алихановым"
+    >>> b = "Губернатор Хоценко и министр Алиханов обсудили развитие омской промышленности"
+    >>> round(headline_similarity(a, b), 2)
+    0.82
+    >>> headline_similarity(a, "В Омске открылся новый сквер") < 0.1
+    True
+    """
+    a, b = _headline(headline_a), _headline(headline_b)
+    if not a.total or not b.total:
+        return 0.0
+    got_a, got_b = _match_credits(a, b)
+    low, high = sorted((_coverage(a, got_a), _coverage(b, got_b)))
+    score = (1 - MAX_COVERAGE_SHARE) * low + MAX_COVERAGE_SHARE * high
+    if _has_unmatched(a, got_a) and _has_unmatched(b, got_b):
+        score *= NUMBER_CONFLICT_FACTOR
+    if _has_unmatched(a, got_a, person=True) and _has_unmatched(b, got_b, person=True):
+        score *= PERSON_CONFLICT_FACTOR
+    if a.negated != b.negated:
+        score *= NEGATION_CONFLICT_FACTOR
+    if _opposite_events(a, b):
+        score *= OPPOSITE_EVENT_FACTOR
+    return score
+
+
+def same_story(headline_a: str, headline_b: str) -> bool:
+    """Whether two items known only by their headlines are the same story (default settings).
+
+    >>> same_story(
+    ...     "Виталий Хоценко обсудил развитие промышленности с министром Алихановым",
+    ...     "Губернатор Хоценко и министр Алиханов обсудили развитие омской промышленности",
+    ... )
+    True
+    >>> same_story("В Омске из-за ДТП погибли 2 человека", "В Омске в ДТП погибли 5 человек")
+    False
+    """
+    return headline_similarity(headline_a, headline_b) >= DEFAULT_THRESHOLD
+
+
+# ----------------------------------------------------------------------------- lead and body
+
+
+@dataclass(frozen=True)
+class _Text:
+    sentences: dict[str, int]  # normalised sentence -> its word count, long sentences only
+    shingles: frozenset[int]
+
+
+def _normalised_words(text: str) -> list[str]:
+    return _WORD_RE.findall(text.lower().replace("ё", "е"))
+
+
+@lru_cache(maxsize=1024)
+def _text(text: str) -> _Text:
+    sentences: dict[str, int] = {}
+    for sentence in _SENTENCE_END_RE.split(text):
+        words = _normalised_words(sentence)
+        if len(words) >= MIN_SENTENCE_WORDS:
+            sentences[" ".join(words)] = len(words)
+    words = _normalised_words(text)
+    shingles = frozenset(
+        hash(" ".join(words[i : i + SHINGLE_SIZE])) for i in range(len(words) - SHINGLE_SIZE + 1)
+    )
+    return _Text(sentences, shingles)
+
+
+def _full_text(story: StoryText) -> str:
+    return "\n".join(part for part in (story.lead, story.body) if part)
+
+
+def _text_similarity(text_a: str, text_b: str) -> float:
+    """Evidence in [0, 1] from shared sentences and shared word 5-shingles of two texts."""
+    a, b = _text(text_a), _text(text_b)
+    shared_words = sum(a.sentences[s] for s in a.sentences.keys() & b.sentences.keys())
+    score = min(1.0, shared_words / FULL_SENTENCE_WORDS)
+    smaller = min(len(a.shingles), len(b.shingles))
+    if smaller >= MIN_SHINGLES:
+        score = max(score, len(a.shingles & b.shingles) / smaller)
+    return score
+
+
+def story_similarity(a: StoryText, b: StoryText) -> float:
+    """Score in [0, 1] that two items are the same story, using lead and body when both have them.
+
+    The headline score, raised to the text evidence: a shared press-release sentence or a text
+    mostly contained in the other counts even when the headlines were reworded.
+
+    >>> release = ("В Омской области до конца года отремонтируют 42 километра дорог "
+    ...            "в рамках национального проекта «Безопасные качественные дороги».")
+    >>> a = StoryText("Омские дороги отремонтируют к зиме", body=release + " Работы уже идут.")
+    >>> b = StoryText("Нацпроект: в регионе приведут в порядок трассы", lead=release)
+    >>> round(headline_similarity(a.title, b.title), 2), story_similarity(a, b)
+    (0.0, 1.0)
+    """
+    score = headline_similarity(a.title, b.title)
+    text_a, text_b = _full_text(a), _full_text(b)
+    if text_a and text_b:
+        score = max(score, _text_similarity(text_a, text_b))
+    return score
+
+
+def is_same_story(a: StoryText, b: StoryText, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Whether two items are the same story: :func:`story_similarity` at least ``threshold``.
+
+    >>> a = StoryText("Хоценко провёл приём граждан в Таре")
+    >>> is_same_story(a, StoryText("Хоценко провел прием граждан в Таре"))
+    True
+    """
+    return story_similarity(a, b) >= threshold
+
+
+# ----------------------------------------------------------------------------- candidate index
+
+
+def story_terms(title: str, lead: str | None = None) -> list[str]:
+    """Informative normalised terms of an item, most informative first, without repeats.
+
+    Lemmas of content words, rarest first, and numbers as digits; no function words or units.
+    Ties keep text order, title before lead.
+
+    >>> story_terms("Министр Алиханов и губернатор Хоценко обсудили два проекта")
+    ['хоценко', 'алиханов', '2', 'обсудить', 'губернатор', 'министр', 'проект']
+    """
+    weights: dict[str, float] = {}
+    for text in (title, lead or ""):
+        for lemma, term in _headline(text).terms.items():
+            if term.kind != "unit" and lemma not in weights:
+                weights[lemma] = term.weight
+    return sorted(weights, key=lambda lemma: -weights[lemma])
