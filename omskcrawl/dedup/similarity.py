@@ -285,10 +285,11 @@ def _headline(text: str) -> _Headline:
             negated = True
         if word.weight <= 0:
             continue
-        capitalised_inside = position > 0 and token[0].isupper()
+        acronym = _is_acronym(token)
+        capitalised_inside = position > 0 and token[0].isupper() and not acronym
         person = word.person or (capitalised_inside and word.name_if_capitalised)
         sequence.append(word.lemma)
-        if _is_acronym(token):
+        if acronym:
             acronyms.add(word.lemma)
         known = terms.get(word.lemma)
         if known is None or known.weight < word.weight:
