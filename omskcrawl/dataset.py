@@ -1,7 +1,7 @@
 """The analysts' API: read what the writer wrote. No Scrapy here.
 
->>> import omskcrawl.dataset as dataset          # doctest: +SKIP
->>> df = dataset.load("exports")                 # doctest: +SKIP
+    from omskcrawl import dataset
+    df = dataset.load("exports")
 
 `load` returns one row per URL at its newest version by default
 (`latest_versions=True`); `latest_versions=False` returns every version;
@@ -48,10 +48,24 @@ def load(
     if latest_versions:
         df = df.sort_values(["url", "version"]).drop_duplicates("url", keep="last")
     df = df.sort_values(["published_at", "crawled_at", "url"], na_position="last", kind="stable")
+    df["duplicate_of"] = story_heads(df)
     if unique_stories:
         df = df.drop_duplicates("story_id", keep="first")
     df = df.reset_index(drop=True)
     return df[columns] if columns else df
+
+
+def story_heads(df: pd.DataFrame) -> pd.Series:
+    """`duplicate_of` over the whole frame: the earliest-published URL of each story.
+
+    Rows must be sorted by publication time. The writer can only know the items
+    stored before a row; here every item of a story is known.
+    """
+    if df.empty:
+        return df["duplicate_of"]
+    heads = df.drop_duplicates("story_id").set_index("story_id")["url"]
+    head = df["story_id"].map(heads)
+    return head.where(head != df["url"], None)
 
 
 def load_quarantine(path: str | Path = "exports") -> pd.DataFrame:

@@ -73,10 +73,10 @@ def is_feed(body: bytes) -> bool:
 def parse_feed(body: bytes, base_url: str) -> list[Entry]:
     """Entries of an RSS 2.0, RDF or Atom feed, in feed order.
 
-    >>> feed = b'''<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+    >>> feed = '''<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
     ... <item><title>Хоценко обсудил промышленность</title>
     ... <link>https://www.omskinform.ru/news/218377</link>
-    ... <pubDate>Wed, 20 Nov 2024 10:55:00 +0600</pubDate></item></channel></rss>'''
+    ... <pubDate>Wed, 20 Nov 2024 10:55:00 +0600</pubDate></item></channel></rss>'''.encode()
     >>> parse_feed(feed, "https://www.omskinform.ru/rss/news.rss")[0].published_raw
     'Wed, 20 Nov 2024 10:55:00 +0600'
     """
@@ -126,13 +126,13 @@ def parse_sitemap(body: bytes) -> tuple[list[Entry], list[Entry]]:
     News sitemaps' `news:publication_date` becomes the entry's published date,
     `lastmod` its modified date.
 
-    >>> doc = b'''<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+    >>> doc = '''<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
     ...   xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>
     ...   <loc>https://ngs55.ru/text/gorod/2024/11/20/74391022/</loc>
     ...   <lastmod>2024-11-20T12:01:00+06:00</lastmod>
     ...   <news:news><news:publication_date>2024-11-20T10:55:00+06:00</news:publication_date>
     ...   <news:title>Хоценко обсудил развитие промышленности</news:title></news:news>
-    ... </url></urlset>'''
+    ... </url></urlset>'''.encode()
     >>> children, entries = parse_sitemap(doc)
     >>> entries[0].published_raw, entries[0].modified_raw
     ('2024-11-20T10:55:00+06:00', '2024-11-20T12:01:00+06:00')

@@ -100,7 +100,7 @@ class ManifestExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ManifestExtension:
         if not crawler.settings.getbool("OMSKCRAWL_MANIFEST_PER_SPIDER", True):
-            raise NotConfigured("the run manifest is written by the caller")
+            raise NotConfigured  # crawlall/replay write one manifest for the whole run
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

@@ -26,12 +26,20 @@ def run_started(settings: BaseSettings) -> datetime:
     return datetime.fromisoformat(settings["OMSKCRAWL_RUN_STARTED"])
 
 
+def ensure_run(settings: BaseSettings, priority: str = "addon") -> None:
+    """Give the settings a run id and start time unless they have them."""
+    now = datetime.now(UTC)
+    if not settings.get("OMSKCRAWL_RUN_STARTED"):
+        settings.set("OMSKCRAWL_RUN_STARTED", now.isoformat(), priority=priority)
+    if not settings.get("OMSKCRAWL_RUN_ID"):
+        settings.set("OMSKCRAWL_RUN_ID", new_run_id(now), priority=priority)
+
+
 class RunAddon:
-    """Fills OMSKCRAWL_RUN_ID and OMSKCRAWL_RUN_STARTED before settings freeze."""
+    """Fills OMSKCRAWL_RUN_ID and OMSKCRAWL_RUN_STARTED before a crawler's settings freeze.
+
+    `crawlall` and `replay` set both first, so all their crawlers share one run.
+    """
 
     def update_settings(self, settings: BaseSettings) -> None:
-        now = datetime.now(UTC)
-        if not settings.get("OMSKCRAWL_RUN_STARTED"):
-            settings.set("OMSKCRAWL_RUN_STARTED", now.isoformat(), priority="addon")
-        if not settings.get("OMSKCRAWL_RUN_ID"):
-            settings.set("OMSKCRAWL_RUN_ID", new_run_id(now), priority="addon")
+        ensure_run(settings)

@@ -83,7 +83,9 @@ class PartitionedWriter:
     _counter: int = 0
 
     def _new_stream(self, key: tuple[str, ...]) -> ParquetStream:
-        folder = self.root.joinpath(*(f"{n}={v}" for n, v in zip(self.partition_by, key, strict=True)))
+        folder = self.root.joinpath(
+            *(f"{n}={v}" for n, v in zip(self.partition_by, key, strict=True))
+        )
         while True:
             self._counter += 1
             path = folder / f"part-{self.run_id}-{self._counter}.parquet"

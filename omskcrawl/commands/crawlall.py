@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from omskcrawl.manifest import spider_summary, write_manifest
-from omskcrawl.run import new_run_id, run_started
+from omskcrawl.run import ensure_run, run_started
 from omskcrawl.summary import print_summary
 
 
@@ -32,8 +32,7 @@ class Command(BaseRunSpiderCommand):
         super().process_options(args, opts)
         assert self.settings is not None
         self.settings.set("OMSKCRAWL_MANIFEST_PER_SPIDER", False, priority="cmdline")
-        if not self.settings.get("OMSKCRAWL_RUN_ID"):
-            self.settings.set("OMSKCRAWL_RUN_ID", new_run_id(), priority="cmdline")
+        ensure_run(self.settings, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         self.exitcode = run_all(self, args, opts.spargs)
@@ -58,7 +57,7 @@ def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any])
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
         summaries.append(spider_summary(crawler.spidercls.name, stats, reason))
-    settings = crawlers[0].settings if crawlers else cmd.settings
+    settings = cmd.settings
     root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
     manifest = write_manifest(root, settings["OMSKCRAWL_RUN_ID"], run_started(settings), summaries)
     print_summary(root, manifest)

@@ -15,7 +15,7 @@ from scrapy.exceptions import UsageError
 
 from omskcrawl.commands.crawlall import run_all
 from omskcrawl.replay import write_sample_warc
-from omskcrawl.run import new_run_id
+from omskcrawl.run import ensure_run
 
 
 class Command(BaseRunSpiderCommand):
@@ -55,8 +55,7 @@ class Command(BaseRunSpiderCommand):
         self.settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         self.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
         self.settings.set("OMSKCRAWL_MANIFEST_PER_SPIDER", False, priority="cmdline")
-        if not self.settings.get("OMSKCRAWL_RUN_ID"):
-            self.settings.set("OMSKCRAWL_RUN_ID", new_run_id(), priority="cmdline")
+        ensure_run(self.settings, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         self.exitcode = run_all(self, opts.spider, opts.spargs)

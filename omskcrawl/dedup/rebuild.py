@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow.dataset as ds
-from omskcrawl.dedup.similarity import story_terms
 
 from omskcrawl.dataset import articles_dataset
+from omskcrawl.dedup.similarity import story_terms
 from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord
 
 logger = logging.getLogger(__name__)

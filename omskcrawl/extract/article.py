@@ -28,8 +28,16 @@ from omskcrawl.extract.generic import extract_body, paragraphs_of
 from omskcrawl.extract.structured import DateCandidate, Structured, read_structured
 from omskcrawl.items import ArticleItem
 from omskcrawl.loader import ArticleLoader
-from omskcrawl.normalize import canonical_url, collapse_ws, content_hash, parse_date, word_count
+from omskcrawl.normalize import (
+    canonical_url,
+    clean_title,
+    collapse_ws,
+    content_hash,
+    parse_date,
+    word_count,
+)
 from omskcrawl.normalize.dates import date_from_url
+from omskcrawl.normalize.text import fold_key
 
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|odt|ods|zip|rar|7z)(?:$|[?#])", re.I)
 DROP_IN_BODY = ("script", "style", "noscript", "iframe", "figure", "figcaption", "h1")
@@ -152,6 +160,19 @@ def _attachments(sel: Selector, base_url: str, scope: str | None) -> list[dict[s
     return out
 
 
+def without_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop the headline where a body container repeats it in its first lines.
+
+    >>> without_title(["Хоценко обсудил", "Текст."], "Хоценко  обсудил")
+    ['Текст.']
+    """
+    if not title:
+        return paragraphs
+    key = fold_key(title)
+    head = [p for p in paragraphs[:3] if fold_key(clean_title(p) or "") != key]
+    return head + paragraphs[3:]
+
+
 def extract_article(
     html: str | Selector,
     *,
@@ -184,7 +205,7 @@ def extract_article(
         paragraphs = extract_body(sel)
     if not any(p.strip() for p in paragraphs) and data.body:
         paragraphs = data.body.split("\n")
-    loader.add_value("body", paragraphs)
+    loader.add_value("body", without_title(paragraphs, loader.get_output_value("title")))
 
     loader.add_value("authors", data.authors or _texts(sel, selectors.authors))
     if data.tags:
@@ -204,7 +225,10 @@ def extract_article(
     item = loader.load_item()
 
     candidates = list(data.published)
-    candidates += [DateCandidate(t, "text") for t in _texts(sel, selectors.date)]
+    shown = _texts(sel, selectors.date)
+    if len(shown) > 1:  # a date split over elements: `16:20` + `Вчера`
+        shown.insert(0, " ".join(shown))
+    candidates += [DateCandidate(t, "text") for t in shown]
     if hints.published_raw:
         candidates.append(DateCandidate(hints.published_raw, "feed"))
     url_day = date_from_url(url)

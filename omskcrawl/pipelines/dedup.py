@@ -8,8 +8,11 @@ For each valid item, against the persistent state (`omskcrawl.dedup.state`):
 3. New URL whose content is identical to another URL of the same source →
    dropped as the same article under two URLs (`omskcrawl/duplicates/same_content`).
 4. New URL → compared with stored items published within the time window that
-   share index terms; the first same-story match gives `story_id` and
-   `duplicate_of` (mark and keep by default; OMSKCRAWL_DEDUP_STORY_POLICY=drop drops).
+   share index terms; a same-story match gives `story_id` (the id of the group's
+   first item, stable) and `duplicate_of` (the earliest-published item of the
+   group known at write time; `dataset.load` recomputes it over the whole
+   dataset, so an earlier item crawled later becomes the head there). Mark and
+   keep by default; OMSKCRAWL_DEDUP_STORY_POLICY=drop drops.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def item_id(url: str) -> str:
     """Stable id of an item: the first 16 hex of the SHA-256 of its canonical URL.
 
     >>> item_id("https://omskinform.ru/news/218377")
-    '5e2d7a2b3f2bd8e3'
+    'ede0b8a91c8f3242'
     """
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
@@ -130,15 +133,13 @@ class DedupPipeline:
         ts = _timestamp(adapter.get("published_at") or adapter.get("crawled_at"))
         terms = story_terms(text.title, text.lead)
         match = self._match(text, terms, ts) if self.cross_outlet else None
-        if match is None:
-            story_id, duplicate_of, first_url = item_id(url), None, url
-        else:
-            story_id, duplicate_of, first_url = (
-                match.story_id,
-                match.group_first_url,
-                match.group_first_url,
-            )
+        story_id, duplicate_of, first_url = item_id(url), None, url
+        if match is not None:
+            story_id = match.story_id
             self.stats.inc_value("omskcrawl/dedup/story_duplicate")
+            # An item published before the group's earliest becomes its new head.
+            if ts >= match.published_ts:
+                duplicate_of = first_url = match.group_first_url
         adapter["version"] = 1
         adapter["previous_hash"] = None
         adapter["story_id"] = story_id
@@ -163,6 +164,7 @@ class DedupPipeline:
         return item
 
     def _match(self, text: StoryText, terms: list[str], ts: float) -> StoryItem | None:
+        """The earliest-published stored item of the same story, if any."""
         matches = [
             cand
             for cand in self.state.candidates(terms, ts, self.window)

@@ -30,7 +30,7 @@ class NewsomskSpider(NewsSpider):
         title="article.news-full h1",
         lead="article.news-full .news-full__lead",
         body="article.news-full .news-full__text",
-        body_exclude=(".news-full__inline-read", "script", ".adv"),
+        body_exclude=(".news-full__inline-read", ".adv"),
         date="article.news-full .news-full__date",
         tags="article.news-full .news-full__tags a",
         section=".breadcrumbs li:last-child a",

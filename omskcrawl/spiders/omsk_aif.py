@@ -12,9 +12,9 @@ from omskcrawl.discovery import ListingSelectors
 from omskcrawl.extract.article import ArticleSelectors
 from omskcrawl.spiders.base import NewsSpider
 
-# "Статья по теме" / "Вопрос-ответ" injects, related-article figures, ad slots.
-INJECTS = (".img_inject", ".inj_link_box", ".left_inj", ".right_inj", "figure", ".main_sign")
-ADS = ("noindex", ".adv_content", "script")
+# "Статья по теме" / "Вопрос-ответ" injects and ad slots (figures go anyway).
+INJECTS = (".img_inject", ".inj_link_box", ".left_inj", ".right_inj", ".main_sign")
+ADS = ("noindex", ".adv_content")
 
 
 class OmskAifSpider(NewsSpider):

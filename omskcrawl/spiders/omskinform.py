@@ -29,7 +29,7 @@ class OmskinformSpider(NewsSpider):
     article = ArticleSelectors(
         title="article .n_cap_lnk_one",
         body='article [itemtype="http://schema.org/NewsArticle"] .n_text_lnk',
-        body_exclude=(".nt_img_handler", ".n_read_also", ".n_tags", "figure", "script"),
+        body_exclude=(".nt_img_handler", ".n_read_also", ".n_tags"),
         # Scoped to the article: the side feed repeats `.n_date` for other items.
         date="article .n_date",
         tags="article .n_tags a",

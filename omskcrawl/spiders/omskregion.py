@@ -32,7 +32,7 @@ class OmskregionSpider(NewsSpider):
         title=".news-coll h1",
         lead=".news-coll .anons",
         body='.news-coll [itemprop="articleBody"] > .fulltext',
-        body_exclude=("[class*=teaser]", ".img-author", "script"),
+        body_exclude=("[class*=teaser]", ".img-author"),
         date=".news-coll p.datetime",  # «11:05» + «Сегодня» read as one
         tags=".news-coll .tags a",
         section=".news-coll .rubric a",

@@ -32,7 +32,7 @@ class SuperomskSpider(NewsSpider):
         lead=".news-detail-anons",
         body=".news-detail-text",
         # The second copy of the lead opens the text.
-        body_exclude=(".news-detail-text-anons", "script", ".banner"),
+        body_exclude=(".news-detail-text-anons", ".banner"),
         date=".news-detail-date",
         tags=".news-detail-tags a",
         section="a.news-detail-rubric",
