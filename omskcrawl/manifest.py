@@ -39,6 +39,9 @@ OUTCOMES = {
 }
 
 
+FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
+
+
 def spider_summary(
     name: str, stats: Mapping[str, Any], finish_reason: str | None
 ) -> dict[str, Any]:
@@ -58,9 +61,12 @@ def spider_summary(
         if items
         else {}
     )
-    failed = finish_reason not in ("finished", None) or (
-        counts["responses"] == 0 and counts["requests"] > 0
+    ok_responses = sum(
+        int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/2")
     )
+    # A site failed when its crawl did not finish normally or not one page came back 2xx
+    # (every feed, listing and article missing, refused or erroring).
+    failed = finish_reason not in FINISHED or ok_responses == 0
     return {
         "spider": name,
         "finish_reason": finish_reason,

@@ -17,14 +17,17 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 FIELDS = ("title", "published_at", "body", "tags", "authors", "lead", "image_url")
+LABELS = ("title", "date", "body", "tags", "authors", "lead", "image")
 ESSENTIAL = ("title", "published_at", "body")
 
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = {
+    # Probing writes nothing: no dataset, no state, no manifest.
+    overrides = {
         "LOG_LEVEL": "WARNING",
         "ITEM_PIPELINES": {},
+        "DOWNLOADER_MIDDLEWARES": {"omskcrawl.middlewares.IncrementalMiddleware": None},
         "OMSKCRAWL_MANIFEST_PER_SPIDER": False,
         "CLOSESPIDER_ITEMCOUNT": 1,
     }
@@ -34,6 +37,13 @@ class Command(ScrapyCommand):
 
     def short_desc(self) -> str:
         return "Fetch one feed/listing and one article per site; show which fields came out"
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        for name, value in self.overrides.items():
+            if name != "LOG_LEVEL" or not opts.loglevel:
+                self.settings.set(name, value, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         process = self.crawler_process
@@ -59,7 +69,7 @@ class Command(ScrapyCommand):
 
 
 def print_report(results: dict[str, list[dict[str, Any]]], crawlers: list[Crawler]) -> int:
-    header = f"{'site':<14} {'pages':>5}  " + " ".join(f"{f[:7]:<7}" for f in FIELDS) + "  url"
+    header = f"{'site':<14} {'pages':>5}  " + " ".join(f"{label:<7}" for label in LABELS) + "  url"
     print(header)
     broken = 0
     for crawler in crawlers:

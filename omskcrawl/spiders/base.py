@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from omskcrawl.discovery import (
     Entry,
@@ -36,6 +37,7 @@ from omskcrawl.normalize import parse_date
 from omskcrawl.normalize.dates import date_from_url
 
 CAPTURED_AT = "omskcrawl_captured_at"
+PROBE_TRIES = 5
 ENTRY = "omskcrawl_entry"
 
 
@@ -135,10 +137,8 @@ class NewsSpider(scrapy.Spider):
     def follow_entries(self, response: Response, entries: Iterable[Entry]) -> Iterator[Any]:
         now = capture_time(response)
         stats = self.crawler.stats if hasattr(self, "crawler") else None
-        followed = 0
+        wanted = []
         for entry in unique_entries(list(entries)):
-            if self.probe and followed:
-                return
             if not self.is_article_url(entry.url):
                 if stats:
                     stats.inc_value(f"omskcrawl/discovery/not_article/{entry.via}")
@@ -149,12 +149,28 @@ class NewsSpider(scrapy.Spider):
                 continue
             if stats:
                 stats.inc_value(f"omskcrawl/discovery/{entry.via}")
-            followed += 1
-            yield scrapy.Request(
-                entry.url,
-                callback=self.parse_article,
-                meta={ENTRY: entry, "omskcrawl_kind": "article"},
-            )
+            wanted.append(entry)
+        if self.probe:
+            if wanted:
+                yield self._probe_request(wanted[:PROBE_TRIES])
+            return
+        for entry in wanted:
+            yield self._article_request(entry)
+
+    def _article_request(self, entry: Entry, **kwargs: Any) -> scrapy.Request:
+        meta = {ENTRY: entry, "omskcrawl_kind": "article", **kwargs.pop("meta", {})}
+        return scrapy.Request(entry.url, callback=self.parse_article, meta=meta, **kwargs)
+
+    def _probe_request(self, entries: list[Entry]) -> scrapy.Request:
+        """Probe mode: one article; when it fails, the next entry instead."""
+        return self._article_request(
+            entries[0], errback=self._probe_next, meta={"omskcrawl_probe_rest": entries[1:]}
+        )
+
+    def _probe_next(self, failure: Failure) -> Iterator[scrapy.Request]:
+        rest = failure.request.meta.get("omskcrawl_probe_rest")  # type: ignore[attr-defined]
+        if rest:
+            yield self._probe_request(rest)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         yield from self.follow_entries(response, parse_feed(response.body, response.url))
