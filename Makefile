@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/scrapy replay --sample -L WARNING
 
 test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check omskcrawl tests benchmarks scripts
+	$(BIN)/ruff format --check omskcrawl tests benchmarks scripts
 	$(BIN)/mypy omskcrawl
 	$(BIN)/python -m pytest -q
 
