@@ -10,10 +10,11 @@ sitemaps and listings are always fetched.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.statscollectors import StatsCollector
@@ -25,8 +26,15 @@ from omskcrawl.spiders.base import ENTRY
 
 
 class IncrementalMiddleware:
-    def __init__(self, state: State, stats: StatsCollector, revisit_after: float | None) -> None:
+    def __init__(
+        self,
+        state: State,
+        stats: StatsCollector,
+        revisit_after: float | None,
+        timezone: Callable[[], str] = lambda: "Asia/Omsk",
+    ) -> None:
         self.state = state
+        self.timezone = timezone
         self.stats = stats
         self.revisit_after = revisit_after
 
@@ -46,11 +54,16 @@ class IncrementalMiddleware:
             redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
             prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
         )
-        mw = cls(state, crawler.stats, revisit)
+        mw = cls(
+            state,
+            crawler.stats,
+            revisit,
+            timezone=lambda: getattr(crawler.spider, "timezone", "Asia/Omsk"),
+        )
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
-    def process_request(self, request: Request, spider: Spider) -> None:
+    def process_request(self, request: Request) -> None:
         if request.meta.get("omskcrawl_kind") != "article":
             return
         known = self.state.get_url(canonical_url(request.url))
@@ -59,9 +72,8 @@ class IncrementalMiddleware:
         entry: Entry | None = request.meta.get(ENTRY)
         if entry is not None:
             raw = entry.modified_raw or entry.published_raw
-            tz = getattr(spider, "timezone", "Asia/Omsk")
             now = datetime.now(UTC)
-            changed = parse_date(raw, now=now, tz=tz, url=request.url) if raw else None
+            changed = parse_date(raw, now=now, tz=self.timezone(), url=request.url) if raw else None
             if changed is not None and changed.timestamp() > known.fetched_ts:
                 self.stats.inc_value("omskcrawl/incremental/changed")
                 return

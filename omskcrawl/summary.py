@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -45,6 +46,10 @@ def print_summary(root: Path, manifest_path: Path) -> None:
         f"{totals.get('quarantined', 0)} quarantined"
     )
     print(f"dataset:  {folder}/   manifest: {manifest_path}")
-    print(f"pandas:   python -c \"import pandas as pd; print(pd.read_parquet('{folder}'))\"")
+    python = Path(sys.executable)
+    if python.is_relative_to(Path.cwd()):
+        python = python.relative_to(Path.cwd())
+    one_liner = f"import pandas as pd; print(pd.read_parquet('{folder}'))"
+    print(f'pandas:   {python} -c "{one_liner}"')
     if manifest["failed_spiders"]:
         print(f"FAILED:   {', '.join(manifest['failed_spiders'])}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,37 +84,29 @@ def article_request(url: str, modified: str | None = None) -> Request:
 
 
 def test_known_urls_are_not_fetched_again(middleware: IncrementalMiddleware, state: Any) -> None:
-    spider = make_spider(Gorod55Spider)
     fetched = (NOW - timedelta(days=1)).timestamp()
     state.put_url(UrlRecord("https://gorod55.ru/news/1", "gorod55", "h", 1, "s", None, fetched))
-    assert middleware.process_request(article_request("https://gorod55.ru/news/2"), spider) is None
+    assert middleware.process_request(article_request("https://gorod55.ru/news/2")) is None
     with pytest.raises(IgnoreRequest):
-        middleware.process_request(
-            article_request("https://gorod55.ru/news/1?utm_source=vk"), spider
-        )
+        middleware.process_request(article_request("https://gorod55.ru/news/1?utm_source=vk"))
     changed = article_request("https://gorod55.ru/news/1", modified=NOW.isoformat())
-    assert middleware.process_request(changed, spider) is None
+    assert middleware.process_request(changed) is None
     unchanged = article_request("https://gorod55.ru/news/1", modified="2026-11-20T10:00:00+06:00")
     with pytest.raises(IgnoreRequest):
-        middleware.process_request(unchanged, spider)
+        middleware.process_request(unchanged)
     feed = Request("https://gorod55.ru/rss", meta={"omskcrawl_kind": "feed"})
-    assert middleware.process_request(feed, spider) is None
+    assert middleware.process_request(feed) is None
     assert middleware.stats.get_value("omskcrawl/incremental/skipped") == 2
     assert middleware.stats.get_value("omskcrawl/incremental/changed") == 1
 
 
-def test_revisit_window(state: Any, tmp_path: Path) -> None:
-    spider = make_spider(Gorod55Spider)
+def test_revisit_window(state: Any) -> None:
     stats = MemoryStatsCollector(get_crawler())
     old = (datetime.now(UTC) - timedelta(hours=30)).timestamp()
     state.put_url(UrlRecord("https://gorod55.ru/news/1", "gorod55", "h", 1, "s", None, old))
-    assert (
-        IncrementalMiddleware(state, stats, revisit_after=24 * 3600).process_request(
-            article_request("https://gorod55.ru/news/1"), spider
-        )
-        is None
-    )
+    request = article_request("https://gorod55.ru/news/1")
+    day = IncrementalMiddleware(state, stats, revisit_after=24 * 3600)
+    assert day.process_request(request) is None
+    two_days = IncrementalMiddleware(state, stats, revisit_after=48 * 3600)
     with pytest.raises(IgnoreRequest):
-        IncrementalMiddleware(state, stats, revisit_after=48 * 3600).process_request(
-            article_request("https://gorod55.ru/news/1"), spider
-        )
+        two_days.process_request(request)
