@@ -10,7 +10,8 @@ COMMANDS_MODULE = "omskcrawl.commands"
 ADDONS = {"omskcrawl.run.RunAddon": 0}
 
 # Polite by default: identify, obey robots.txt, throttle, 1-2 requests per site at a time.
-USER_AGENT = "omskcrawl/0.1 (+https://github.com/omskcrawl/omskcrawl; set OMSKCRAWL contact)"
+# Name the crawler and a contact; set your own address before crawling live.
+USER_AGENT = "omskcrawl/0.1 (news research crawler; +mailto:omskcrawl-operator@example.org)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

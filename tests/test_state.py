@@ -91,3 +91,24 @@ def test_one_shared_state_per_process(tmp_path: Path) -> None:
 def test_unknown_backend_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="sqlite' or 'redis"):
         open_state("mongo", root=tmp_path, redis_url="", prefix="p")
+
+
+def test_vectors_are_stored_with_story_items(state: Any) -> None:
+    packed = bytes(range(16))
+    item = StoryItem("s1", "https://a.ru/1", 0.0, "Заголовок", None, None, "https://a.ru/1", packed)
+    state.add_story_item(item, ["омск"])
+    (found,) = state.candidates(["омск"], 0.0, DAY)
+    assert found.vector == packed
+
+
+def test_state_of_another_schema_version_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE urls (url TEXT PRIMARY KEY)")
+    old.execute("PRAGMA user_version = 1")
+    old.commit()
+    old.close()
+    state = SqliteState(path)
+    assert state.rebuilt_reason is not None and "schema version 1" in state.rebuilt_reason
+    assert state.count_urls() == 0
+    state.close()

@@ -17,6 +17,7 @@ cost depends on how much news falls in the window, not on the size of history.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import sqlite3
@@ -54,6 +55,7 @@ class StoryItem:
     lead: str | None
     body: str | None
     group_first_url: str
+    vector: bytes | None = None  # the headline vector (omskcrawl.dedup.semantic), packed
 
 
 class StateError(RuntimeError):
@@ -73,6 +75,7 @@ class State(Protocol):
     def close(self) -> None: ...
 
 
+SCHEMA_VERSION = 2  # PRAGMA user_version; a state file of another version is rebuilt
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -85,7 +88,7 @@ CREATE TABLE IF NOT EXISTS contents (
 );
 CREATE TABLE IF NOT EXISTS story_items (
     id INTEGER PRIMARY KEY, story_id TEXT NOT NULL, url TEXT NOT NULL, ts REAL NOT NULL,
-    title TEXT NOT NULL, lead TEXT, body TEXT, group_first_url TEXT NOT NULL
+    title TEXT NOT NULL, lead TEXT, body TEXT, group_first_url TEXT NOT NULL, vector BLOB
 );
 CREATE TABLE IF NOT EXISTS story_terms (
     term TEXT NOT NULL, ts REAL NOT NULL, item_id INTEGER NOT NULL
@@ -101,15 +104,29 @@ class SqliteState:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = self._open()
 
-    def _open(self) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level="DEFERRED")
         try:
-            db = sqlite3.connect(self.path, isolation_level="DEFERRED")
             db.execute("PRAGMA journal_mode=WAL")
             check = db.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            if tables and version != SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"state schema version {version}, this omskcrawl needs {SCHEMA_VERSION}"
+                )
             db.executescript(SCHEMA)
-            return db
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
         except sqlite3.DatabaseError as e:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             logger.error("dedup state %s is unreadable (%s); moved to %s", self.path, e, aside)
@@ -119,10 +136,7 @@ class SqliteState:
                 if side.exists():
                     side.unlink()
             self.rebuilt_reason = f"corrupt: {e}"
-            db = sqlite3.connect(self.path, isolation_level="DEFERRED")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            return db
+            return self._connect()
 
     def get_url(self, url: str) -> UrlRecord | None:
         row = self.db.execute(
@@ -162,8 +176,9 @@ class SqliteState:
 
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None:
         cur = self.db.execute(
-            "INSERT INTO story_items (story_id, url, ts, title, lead, body, group_first_url) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO story_items "
+            "(story_id, url, ts, title, lead, body, group_first_url, vector) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 item.story_id,
                 item.url,
@@ -172,6 +187,7 @@ class SqliteState:
                 item.lead,
                 item.body,
                 item.group_first_url,
+                item.vector,
             ),
         )
         self.db.executemany(
@@ -185,7 +201,7 @@ class SqliteState:
             return []
         marks = ",".join("?" * len(terms))
         rows = self.db.execute(
-            f"SELECT i.story_id, i.url, i.ts, i.title, i.lead, i.body, i.group_first_url "
+            f"SELECT i.story_id, i.url, i.ts, i.title, i.lead, i.body, i.group_first_url, i.vector "
             f"FROM (SELECT item_id, COUNT(*) AS shared FROM story_terms "
             f"      WHERE term IN ({marks}) AND ts BETWEEN ? AND ? "
             f"      GROUP BY item_id ORDER BY shared DESC LIMIT ?) AS hits "
@@ -208,6 +224,14 @@ class SqliteState:
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _b64(data: bytes | None) -> str | None:
+    return base64.b64encode(data).decode("ascii") if data is not None else None
+
+
+def _unb64(text: str | None) -> bytes | None:
+    return base64.b64decode(text) if text is not None else None
 
 
 class RedisState:
@@ -267,7 +291,8 @@ class RedisState:
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None:
         item_id = self.r.incr(f"{self.p}:item_seq")
         pipe = self.r.pipeline()
-        pipe.set(f"{self.p}:item:{item_id}", json.dumps(item.__dict__, ensure_ascii=False))
+        record = {**item.__dict__, "vector": _b64(item.vector)}
+        pipe.set(f"{self.p}:item:{item_id}", json.dumps(record, ensure_ascii=False))
         for term in set(terms):
             pipe.zadd(f"{self.p}:term:{term}", {str(item_id): item.published_ts})
         pipe.execute()
@@ -284,7 +309,12 @@ class RedisState:
         if not best:
             return []
         raw = self.r.mget([f"{self.p}:item:{i}" for i in best])
-        items = [StoryItem(**json.loads(r)) for r in raw if r]
+        items = []
+        for r in raw:
+            if r:
+                record = json.loads(r)
+                record["vector"] = _unb64(record.get("vector"))
+                items.append(StoryItem(**record))
         return sorted(items, key=lambda i: i.published_ts)
 
     def count_urls(self) -> int:
