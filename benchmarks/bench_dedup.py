@@ -24,12 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from omskcrawl.dedup.semantic import headline_vector, vector_to_bytes
 from omskcrawl.dedup.similarity import story_terms
 from omskcrawl.dedup.state import SqliteState, StoryItem, UrlRecord
 from omskcrawl.items import ArticleItem
 from omskcrawl.pipelines.dedup import DedupPipeline, item_id
 
 PER_DAY = 200
+WINDOW_ITEMS = 4 * PER_DAY  # the 3-day window and a day of margin
 WHO = [
     "Виталий Хоценко",
     "Сергей Шелест",
@@ -116,8 +118,12 @@ def fill(state: SqliteState, count: int, start: datetime, rng: random.Random) ->
         url = f"https://example-omsk.ru/news/{n}"
         sid = item_id(url)
         state.put_url(UrlRecord(url, "bench", f"h{n}", 1, sid, None, when.timestamp()))
+        # Vectors only where candidates come from (the window before the new items):
+        # elsewhere they would only cost model passes the measurement never uses.
+        vector = vector_to_bytes(headline_vector(title)) if n >= count - WINDOW_ITEMS else None
         state.add_story_item(
-            StoryItem(sid, url, when.timestamp(), title, None, None, url), story_terms(title)
+            StoryItem(sid, url, when.timestamp(), title, None, None, url, vector),
+            story_terms(title),
         )
     state.commit()
     return when

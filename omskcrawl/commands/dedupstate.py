@@ -39,7 +39,8 @@ class Command(ScrapyCommand):
         )
         try:
             if opts.rebuild:
-                rows = rebuild_state(state, root)
+                window = self.settings.getfloat("OMSKCRAWL_DEDUP_WINDOW_DAYS", 3.0)
+                rows = rebuild_state(state, root, window_days=window)
                 print(f"rebuilt the {backend} state from {rows} rows of {root / 'articles'}")
             print(f"{backend} state: {state.count_urls()} URLs known")
         finally:

@@ -1,18 +1,32 @@
 """Near-duplicate detection: are two news items the same story?
 
-One government press release reappears on several outlets under reworded headlines. The headline
-score is a weighted overlap of normalised terms:
+One government press release reappears on several outlets under reworded headlines. Two headlines
+are scored by a small logistic model over interpretable evidence:
 
-* terms are pymorphy3 lemmas (ё = е), numbers as digits («два», «2», «второй» are all ``2``);
-  function words score nothing;
-* a term weighs more the rarer the word is in Russian (``wordfreq`` Zipf frequency), so names and
-  rare nouns dominate and «заявил», «год», «человек» barely count;
-* terms match exactly, by a shared stem (``омский``/``Омск``, ``экономика``/``экономический``),
-  as a small set of news synonyms, as an acronym and its spelled-out words (``ЮВО``) or as a
-  transliteration (``Yandex``/``Яндекс``);
-* each side's *coverage* is the matched share of its weight; the score leans to the smaller
-  coverage, so a short headline inside a long one is not enough on its own;
-* disagreeing numbers, a negation on one side only and two different people are negative evidence.
+* **latent terms**: the cosine of the headlines' sparse latent-term vectors from the bundled
+  multilingual-e5-small model (:mod:`omskcrawl.dedup.semantic`); it sees synonyms, paraphrases
+  and word forms, and still drops when a detail differs;
+* **word overlap**: a weighted overlap of normalised terms, the matched share of each side's
+  weight, leaning to the smaller side:
+
+  - terms are pymorphy3 lemmas (ё = е), numbers as digits («два», «2», «второй» are all ``2``);
+    function words score nothing;
+  - a term weighs more the rarer the word is in Russian (``wordfreq`` Zipf frequency), so names
+    and rare nouns dominate and «заявил», «год», «человек» barely count;
+  - terms match exactly, by a shared stem (``омский``/``Омск``), as a small set of news
+    synonyms, as an acronym and its spelled-out words (``ЮВО``) or as a transliteration
+    (``Yandex``/``Яндекс``);
+
+* **a person conflict**: each side names a person the other lacks.
+
+The model's coefficients and the threshold were fitted on a labelled corpus of Russian news
+headline pairs by ``scripts/fit_dedup.py``; the score is the model's probability of "same story".
+Two conflicts are decisive instead, score 0: each side has a number the other lacks, or the two
+contradict each other (a negation on one side only, or opposite events such as
+«начался»/«завершился»).
+
+The model's known weakness: one detail swapped in an otherwise identical headline («олимпиада по
+физике» vs «по химии», «рейсы в Сочи» vs «в Казань») still scores as the same story.
 
 When both items have a lead or body, whole shared sentences or a high share of shared word
 5-shingles (one text reposting the other) also make them the same story.
@@ -20,28 +34,52 @@ When both items have a lead or body, whole shared sentences or a high share of s
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pymorphy3
 from wordfreq import zipf_frequency
 
+from omskcrawl.dedup.semantic import headline_vector, headline_vectors, vector_similarity
+
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "HeadlineFeatures",
+    "LexicalEvidence",
     "StoryText",
+    "headline_features",
     "headline_similarity",
+    "headline_vector",
+    "headline_vectors",
     "is_same_story",
     "lemmatize",
+    "lexical_evidence",
+    "lexical_similarity",
     "morph_analyzer",
     "same_story",
     "story_similarity",
     "story_terms",
 ]
 
-# Lowest score treated as the same story. Chosen on halves of a labelled headline-pair corpus as
-# the highest-recall threshold that keeps precision >= 0.90 (see scripts/eval_dedup.py).
-DEFAULT_THRESHOLD = 0.68
+# The headline model: log-odds of "same story" = MODEL_INTERCEPT + the sum of each coefficient
+# times its feature (see HeadlineFeatures). Fitted by scripts/fit_dedup.py on labelled pairs of
+# Russian news headlines (same news vs different news); paste its output here when refitting.
+# A number conflict or a contradiction is decisive instead (score 0): the corpus has too few such
+# pairs to weigh them, and one differing number or a «не» makes other news however alike the
+# rest is («Бюджет на 2025 год принят» vs «Бюджет на 2024 год принят»).
+LATENT_CENTRE = 0.5  # latent-term cosine enters as (cosine - LATENT_CENTRE) / LATENT_SCALE
+LATENT_SCALE = 0.2
+MODEL_INTERCEPT = -1.508
+LATENT_COEF = 3.279
+OVERLAP_COEF = 1.832
+PERSON_CONFLICT_COEF = -0.125
+
+# Lowest probability treated as the same story: the lowest threshold that keeps precision at
+# least 0.925 on the fitting corpus (TARGET_PRECISION in scripts/fit_dedup.py).
+DEFAULT_THRESHOLD = 0.635
 
 # Term weight = ZIPF_CEILING - Zipf frequency, clipped: a word seen once per million words
 # (Zipf 3) weighs 4, «министр» (Zipf ~4.9) ~2, «год» (Zipf ~6) 1.
@@ -60,9 +98,10 @@ NEAR_NUMBER_CREDIT = 0.7  # numbers within 10 %: «почти 100 млн» vs «
 # Score = (1 - MAX_COVERAGE_SHARE) * smaller coverage + MAX_COVERAGE_SHARE * larger coverage.
 MAX_COVERAGE_SHARE = 0.35
 
-# Multiplied into the score when the evidence disagrees: each side has a number the other lacks,
-# a person the other lacks, a negation only one side has, or opposite events («начался» vs
-# «завершился»). A disagreement alone brings even identical other words below the threshold.
+# The word-overlap score alone (lexical_similarity) is multiplied by these when the evidence
+# disagrees: each side has a number the other lacks, a person the other lacks, a negation only
+# one side has, or opposite events («начался» vs «завершился»). The headline model weighs the
+# same conflicts with its own fitted coefficients instead.
 NUMBER_CONFLICT_FACTOR = 0.6
 PERSON_CONFLICT_FACTOR = 0.8
 NEGATION_CONFLICT_FACTOR = 0.5
@@ -145,7 +184,10 @@ for _group_id, _group in enumerate(_SYNONYM_GROUPS):
 
 # Events that exclude each other, written by hand: (one side, the other side).
 _ANTONYM_PAIRS = (
-    ("начаться начать открыться стартовать", "завершиться закончиться завершить закончить"),
+    (
+        "начаться начать открыться стартовать",
+        "завершиться закончиться завершить закончить закрыться",
+    ),
     ("вырасти увеличиться подорожать", "снизиться упасть сократиться подешеветь"),
     ("повысить увеличить", "понизить снизить сократить уменьшить"),
     ("разрешить", "запретить"),
@@ -175,11 +217,19 @@ _LATIN_LETTERS = str.maketrans(
 
 @dataclass(frozen=True)
 class StoryText:
-    """What the similarity needs of a news item: its title and, when known, lead and body."""
+    """What the similarity needs of a news item: its title and, when known, lead and body.
+
+    ``vector`` is the title's :func:`headline_vector` when the caller has it stored; without it
+    the vector is computed (and cached by title) on first use.
+    """
 
     title: str
     lead: str | None = None
     body: str | None = None
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def headline_vector(self) -> np.ndarray:
+        return headline_vector(self.title) if self.vector is None else self.vector
 
 
 # ----------------------------------------------------------------------------- words
@@ -340,10 +390,10 @@ def _match_credits(a: _Headline, b: _Headline) -> tuple[dict[str, float], dict[s
     for lemma in a.terms.keys() & b.terms.keys():
         got_a[lemma] = got_b[lemma] = 1.0
     for lemma_a, term_a in a.terms.items():
-        if got_a[lemma_a] == 1.0:
-            continue
         for lemma_b, term_b in b.terms.items():
-            if term_a.kind != term_b.kind:
+            # both matched exactly already, or no match possible (checking only one side's
+            # exact matches would make the score depend on the argument order)
+            if (got_a[lemma_a] == 1.0 and got_b[lemma_b] == 1.0) or term_a.kind != term_b.kind:
                 continue
             credit = 0.0
             if term_a.kind == "number":
@@ -399,31 +449,136 @@ def _opposite_events(a: _Headline, b: _Headline) -> bool:
     return any((pair, 1 - side) in only_b for pair, side in only_a)
 
 
-def headline_similarity(headline_a: str, headline_b: str) -> float:
-    """Score in [0, 1] that two headlines report the same story.
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """What the words of two headlines say about them being one story."""
 
-    >>> a = "Виталий Хоценко обсудил развитие промышленности с министром Алихановым"
-    >>> b = "Губернатор Хоценко и министр Алиханов обсудили развитие омской промышленности"
-    >>> round(headline_similarity(a, b), 2)
-    0.82
-    >>> headline_similarity(a, "В Омске открылся новый сквер") < 0.1
-    True
+    overlap: float  # matched share of term weight, leaning to the smaller side; 0..1
+    number_conflict: bool  # each side has a number the other lacks
+    person_conflict: bool  # each side names a person the other lacks
+    negation_conflict: bool  # a negation on one side only
+    opposite_events: bool  # «начался» on one side, «завершился» on the other
+    empty: bool = False  # a side has no content word at all
+
+    @property
+    def contradiction(self) -> bool:
+        return self.negation_conflict or self.opposite_events
+
+
+_EMPTY = LexicalEvidence(0.0, False, False, False, False, empty=True)
+
+
+def lexical_evidence(headline_a: str, headline_b: str) -> LexicalEvidence:
+    """Word overlap and conflicts of two headlines.
+
+    >>> a, b = "В Омске из-за ДТП погибли 2 человека", "В Омске в ДТП погибли 5 человек"
+    >>> e = lexical_evidence(a, b)
+    >>> round(e.overlap, 2), e.number_conflict, e.contradiction
+    (0.68, True, False)
     """
     a, b = _headline(headline_a), _headline(headline_b)
     if not a.total or not b.total:
-        return 0.0
+        return _EMPTY
     got_a, got_b = _match_credits(a, b)
     low, high = sorted((_coverage(a, got_a), _coverage(b, got_b)))
-    score = (1 - MAX_COVERAGE_SHARE) * low + MAX_COVERAGE_SHARE * high
-    if _has_unmatched(a, got_a) and _has_unmatched(b, got_b):
+    return LexicalEvidence(
+        overlap=(1 - MAX_COVERAGE_SHARE) * low + MAX_COVERAGE_SHARE * high,
+        number_conflict=_has_unmatched(a, got_a) and _has_unmatched(b, got_b),
+        person_conflict=(
+            _has_unmatched(a, got_a, person=True) and _has_unmatched(b, got_b, person=True)
+        ),
+        negation_conflict=a.negated != b.negated,
+        opposite_events=_opposite_events(a, b),
+    )
+
+
+def lexical_similarity(headline_a: str, headline_b: str) -> float:
+    """The word-overlap score alone in [0, 1], conflicts multiplied in (no model needed).
+
+    >>> a = "Виталий Хоценко обсудил развитие промышленности с министром Алихановым"
+    >>> b = "Губернатор Хоценко и министр Алиханов обсудили развитие омской промышленности"
+    >>> round(lexical_similarity(a, b), 2)
+    0.82
+    """
+    evidence = lexical_evidence(headline_a, headline_b)
+    score = evidence.overlap
+    if evidence.number_conflict:
         score *= NUMBER_CONFLICT_FACTOR
-    if _has_unmatched(a, got_a, person=True) and _has_unmatched(b, got_b, person=True):
+    if evidence.person_conflict:
         score *= PERSON_CONFLICT_FACTOR
-    if a.negated != b.negated:
+    if evidence.negation_conflict:
         score *= NEGATION_CONFLICT_FACTOR
-    if _opposite_events(a, b):
+    if evidence.opposite_events:
         score *= OPPOSITE_EVENT_FACTOR
     return score
+
+
+@dataclass(frozen=True)
+class HeadlineFeatures:
+    """The inputs of the headline model, one per coefficient, and the decisive conflicts."""
+
+    latent: float  # latent-term cosine, centred and scaled
+    overlap: float  # LexicalEvidence.overlap
+    person_conflict: float  # 1.0 when each side names a person the other lacks
+    decisive_conflict: bool  # a number conflict or a contradiction: other news
+
+    def inputs(self) -> tuple[float, float, float]:
+        """The model inputs in the order of their coefficients."""
+        return (self.latent, self.overlap, self.person_conflict)
+
+    def log_odds(self) -> float:
+        return (
+            MODEL_INTERCEPT
+            + LATENT_COEF * self.latent
+            + OVERLAP_COEF * self.overlap
+            + PERSON_CONFLICT_COEF * self.person_conflict
+        )
+
+
+def headline_features(
+    headline_a: str,
+    headline_b: str,
+    vector_a: np.ndarray | None = None,
+    vector_b: np.ndarray | None = None,
+) -> HeadlineFeatures | None:
+    """Model inputs for two headlines; ``None`` when a side has no content word."""
+    evidence = lexical_evidence(headline_a, headline_b)
+    if evidence.empty:
+        return None
+    if vector_a is None:
+        vector_a = headline_vector(headline_a)
+    if vector_b is None:
+        vector_b = headline_vector(headline_b)
+    cosine = vector_similarity(vector_a, vector_b)
+    return HeadlineFeatures(
+        latent=(cosine - LATENT_CENTRE) / LATENT_SCALE,
+        overlap=evidence.overlap,
+        person_conflict=float(evidence.person_conflict),
+        decisive_conflict=evidence.number_conflict or evidence.contradiction,
+    )
+
+
+def headline_similarity(
+    headline_a: str,
+    headline_b: str,
+    vector_a: np.ndarray | None = None,
+    vector_b: np.ndarray | None = None,
+) -> float:
+    """Probability in [0, 1] that two headlines report the same story.
+
+    ``vector_a`` and ``vector_b`` are the headlines' stored :func:`headline_vector`, if any.
+
+    >>> a = "Виталий Хоценко обсудил развитие промышленности с министром Алихановым"
+    >>> b = "Губернатор Хоценко и министр Алиханов обсудили развитие омской промышленности"
+    >>> headline_similarity(a, b) > 0.8
+    True
+    >>> headline_similarity(a, "В Омске открылся новый сквер") < 0.01
+    True
+    """
+    features = headline_features(headline_a, headline_b, vector_a, vector_b)
+    if features is None or features.decisive_conflict:
+        return 0.0
+    return 1 / (1 + math.exp(-features.log_odds()))
 
 
 def same_story(headline_a: str, headline_b: str) -> bool:
@@ -495,7 +650,7 @@ def story_similarity(a: StoryText, b: StoryText) -> float:
     >>> round(headline_similarity(a.title, b.title), 2), story_similarity(a, b)
     (0.0, 1.0)
     """
-    score = headline_similarity(a.title, b.title)
+    score = headline_similarity(a.title, b.title, a.headline_vector(), b.headline_vector())
     text_a, text_b = _full_text(a), _full_text(b)
     if text_a and text_b:
         score = max(score, _text_similarity(text_a, text_b))
@@ -521,7 +676,8 @@ def story_terms(title: str, lead: str | None = None) -> list[str]:
     Lemmas of content words, rarest first, and numbers as digits; no function words or units.
     Ties keep text order, title before lead. Keys for the candidate index: two headlines that
     :func:`headline_similarity` scores as one story share at least one of these terms in
-    practice, because a high score needs several exact matches. Items matched only through
+    practice, because the model needs word overlap besides latent terms (on the labelled
+    corpus every accepted pair and every same-news pair shares one). Items matched only through
     their bodies may share none.
 
     >>> story_terms("Министр Алиханов и губернатор Хоценко обсудили два проекта")

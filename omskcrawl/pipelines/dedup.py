@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from omskcrawl.dedup.semantic import headline_vector, vector_from_bytes, vector_to_bytes
 from omskcrawl.dedup.similarity import StoryText, is_same_story, story_terms
 from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord, open_state
 from omskcrawl.signals import files_published
@@ -50,6 +51,11 @@ def _timestamp(value: Any) -> float:
     if isinstance(value, datetime):
         return value.timestamp()
     return datetime.now(UTC).timestamp()
+
+
+def stored_text(item: StoryItem) -> StoryText:
+    vector = vector_from_bytes(item.vector) if item.vector else None
+    return StoryText(item.title, item.lead, item.body, vector)
 
 
 class DedupPipeline:
@@ -129,7 +135,8 @@ class DedupPipeline:
             self.stats.inc_value("omskcrawl/duplicates/same_content")
             raise DropItem(f"same content as {same_content}: {url}")
 
-        text = StoryText(adapter["title"], adapter.get("lead"), adapter.get("body"))
+        vector = headline_vector(adapter["title"]) if self.cross_outlet else None
+        text = StoryText(adapter["title"], adapter.get("lead"), adapter.get("body"), vector)
         ts = _timestamp(adapter.get("published_at") or adapter.get("crawled_at"))
         terms = story_terms(text.title, text.lead)
         match = self._match(text, terms, ts) if self.cross_outlet else None
@@ -155,6 +162,7 @@ class DedupPipeline:
                 text.lead,
                 body[:BODY_KEPT] if body else None,
                 first_url,
+                vector_to_bytes(vector) if vector is not None else None,
             ),
             terms,
         )
@@ -168,7 +176,7 @@ class DedupPipeline:
         matches = [
             cand
             for cand in self.state.candidates(terms, ts, self.window)
-            if is_same_story(text, StoryText(cand.title, cand.lead, cand.body))
+            if is_same_story(text, stored_text(cand))
         ]
         return min(matches, key=lambda c: c.published_ts) if matches else None
 
