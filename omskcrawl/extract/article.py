@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from parsel import Selector
 
-from omskcrawl.extract.generic import extract_body, paragraphs_of
+from omskcrawl.extract.generic import extract_body, paragraphs_of, visible_dates
 from omskcrawl.extract.structured import DateCandidate, Structured, read_structured
 from omskcrawl.items import ArticleItem
 from omskcrawl.loader import ArticleLoader
@@ -160,6 +160,31 @@ def _attachments(sel: Selector, base_url: str, scope: str | None) -> list[dict[s
     return out
 
 
+def _undecorated(title: str, h1s: list[str]) -> str:
+    """`title`, unless it is one of the page's h1s plus decoration (a site name around it).
+
+    >>> _undecorated("Портал Правительства Омской области | Хоценко обсудил промышленность",
+    ...              ["Портал", "Хоценко обсудил промышленность"])
+    'Хоценко обсудил промышленность'
+    >>> _undecorated("Хоценко обсудил промышленность", ["Главное"])
+    'Хоценко обсудил промышленность'
+    """
+    key = fold_key(title)
+    inside = [h for h in h1s if len(h) >= 15 and fold_key(h) in key and fold_key(h) != key]
+    return max(inside, key=len) if inside else title
+
+
+def _longest_segment(title: str | None) -> str | None:
+    """The headline part of a `<title>`: its longest `|`/`::` segment (site names are short).
+
+    >>> _longest_segment("Омская Губерния - Портал | Хоценко провел встречу с министром Алихановым")
+    'Хоценко провел встречу с министром Алихановым'
+    """
+    if not title:
+        return None
+    return max(re.split(r"\s+(?:\||::)\s+", title), key=len)
+
+
 def without_title(paragraphs: list[str], title: str | None) -> list[str]:
     """Drop the headline where a body container repeats it in its first lines.
 
@@ -190,12 +215,14 @@ def extract_article(
     data: Structured = read_structured(sel)
     loader = ArticleLoader()
 
-    # Title: structured data, then the site's selector, then h1, the feed, <title>.
-    loader.add_value("title", data.titles[:2])
+    # Title: structured data, then the site's selector, then h1, the feed, <title>. A
+    # structured title that only decorates the h1 (`Портал … | <h1>`) gives way to the h1.
+    h1s = _texts(sel, "h1")
+    loader.add_value("title", [_undecorated(t, h1s) for t in data.titles[:2]])
     loader.add_value("title", _texts(sel, selectors.title))
     loader.add_value("title", _texts(sel, "h1"))
     loader.add_value("title", hints.title)
-    loader.add_value("title", sel.xpath("//title/text()").get())
+    loader.add_value("title", _longest_segment(sel.xpath("//title/text()").get()))
 
     loader.add_value("lead", _texts(sel, selectors.lead))
     loader.add_value("lead", data.descriptions)
@@ -225,8 +252,8 @@ def extract_article(
     item = loader.load_item()
 
     candidates = list(data.published)
-    shown = _texts(sel, selectors.date)
-    if len(shown) > 1:  # a date split over elements: `16:20` + `Вчера`
+    shown = _texts(sel, selectors.date) if selectors.date else visible_dates(sel)
+    if selectors.date and len(shown) > 1:  # a date split over elements: `16:20` + `Вчера`
         shown.insert(0, " ".join(shown))
     candidates += [DateCandidate(t, "text") for t in shown]
     if hints.published_raw:

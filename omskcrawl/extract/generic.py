@@ -44,6 +44,12 @@ CHROME = re.compile(
     re.IGNORECASE,
 )
 
+# Class/id fragments of elements that show a date («дата» transliterated too).
+DATE_MARK = re.compile(r"date|time|publish|posted|created|data|datetime|meta", re.IGNORECASE)
+CHROME_AREAS = ("header", "nav", "footer")
+MAX_DATE_TEXT = 80
+BARE_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre"}
 MIN_PARAGRAPH_CHARS = 25
 
@@ -193,3 +199,51 @@ def extract_body(sel: Selector) -> list[str]:
     _strip_chrome(work)
     best = _best_container(work)
     return paragraphs_of(best) if best is not None else []
+
+
+def _in_page_chrome(el: lxml_html.HtmlElement) -> bool:
+    """Inside the page's header, menu or footer (an article's own `<header>` is not chrome)."""
+    for area in el.iterancestors(*CHROME_AREAS):
+        if not any(True for _ in area.iterancestors("article", "main")):
+            return True
+    return False
+
+
+def visible_dates(sel: Selector, limit: int = 8) -> list[str]:
+    """Short texts of date-like elements, nearest after the headline first.
+
+    For pages without a site date selector: elements whose class or id names a
+    date (`date`, `time`, `publish`, `meta`…) or `<time>` elements, outside the
+    page's header, menus and footer (kvnews prints today's date in its header).
+    The caller parses them; the first readable one is the visible date.
+
+    >>> page = Selector(text='<html><body><header><span class="date">пятница, 22 ноября</span>'
+    ...     '</header><h1>Заголовок</h1><div class="news-date">Вчера, 16:33</div></body></html>')
+    >>> visible_dates(page)
+    ['Вчера, 16:33']
+    """
+    root = sel.root
+    if not isinstance(root, lxml_html.HtmlElement):
+        return []
+    before: list[str] = []
+    after: list[str] = []
+    seen_h1 = False
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "h1":
+            seen_h1 = True
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
+        if el.tag != "time" and not DATE_MARK.search(marker):
+            continue
+        if _in_page_chrome(el):
+            continue
+        text = " ".join(el.text_content().split())
+        if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+            continue
+        (after if seen_h1 else before).append(text)
+    ordered = after + before[::-1]
+    # A bare time (a TV schedule, a clock widget) only when nothing names a day.
+    dated = [t for t in ordered if not BARE_TIME.match(t)]
+    return (dated + [t for t in ordered if BARE_TIME.match(t)])[:limit]
