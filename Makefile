@@ -24,7 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dates.py
-	$(BIN)/python benchmarks/bench_dedup.py
+	$(BIN)/python benchmarks/bench_dedup.py  # about 10 minutes: fills a 100k-item state
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_dedup.py
