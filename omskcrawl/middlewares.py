@@ -12,14 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from omskcrawl.dedup.state import State, open_state
+from omskcrawl.dedup.state import State, state_from_settings
 from omskcrawl.discovery import Entry
 from omskcrawl.normalize import canonical_url, parse_date
 from omskcrawl.spiders.base import ENTRY
@@ -48,12 +47,7 @@ class IncrementalMiddleware:
         hours = settings.get("OMSKCRAWL_REVISIT_AFTER_HOURS")
         revisit = None if hours in (None, "") else float(hours) * 3600
         assert crawler.stats is not None
-        state = open_state(
-            settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
-            root=Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
-            redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
-        )
+        state = state_from_settings(settings)
         mw = cls(
             state,
             crawler.stats,

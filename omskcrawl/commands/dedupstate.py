@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 
 from omskcrawl.dedup.rebuild import rebuild_state
-from omskcrawl.dedup.state import open_state
+from omskcrawl.dedup.state import state_from_settings
 
 
 class Command(ScrapyCommand):
@@ -31,12 +31,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         root = Path(self.settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
         backend = self.settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite")
-        state = open_state(
-            backend,
-            root=root,
-            redis_url=self.settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            prefix=self.settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
-        )
+        state = state_from_settings(self.settings)
         try:
             if opts.rebuild:
                 window = self.settings.getfloat("OMSKCRAWL_DEDUP_WINDOW_DAYS", 3.0)

@@ -25,7 +25,10 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -380,3 +383,13 @@ def open_state(backend: str, *, root: Path, redis_url: str, prefix: str) -> Stat
     state: State = SqliteState(path) if backend == "sqlite" else RedisState(redis_url, prefix)
     shared = _OPEN[key] = SharedState(key, state)
     return cast(State, shared)
+
+
+def state_from_settings(settings: BaseSettings) -> State:
+    """The state the project settings name (OMSKCRAWL_STATE_BACKEND and friends)."""
+    return open_state(
+        settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
+        root=Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
+        redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
+    )

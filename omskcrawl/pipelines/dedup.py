@@ -30,7 +30,7 @@ from scrapy.statscollectors import StatsCollector
 
 from omskcrawl.dedup.semantic import headline_vector, vector_from_bytes, vector_to_bytes
 from omskcrawl.dedup.similarity import StoryText, is_same_story, story_terms
-from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord, open_state
+from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord, state_from_settings
 from omskcrawl.signals import files_published
 
 logger = logging.getLogger(__name__)
@@ -85,12 +85,7 @@ class DedupPipeline:
             raise NotConfigured("OMSKCRAWL_DEDUP_ENABLED is off")
         assert crawler.stats is not None
         root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
-        state = open_state(
-            settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
-            root=root,
-            redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
-        )
+        state = state_from_settings(settings)
         ensure_state_matches_dataset(state, root, crawler.stats)
         pipeline = cls(
             state,
