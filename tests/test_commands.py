@@ -150,3 +150,23 @@ def test_dedupstate_rebuild(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"from {rows} rows" in result.stdout and f"{rows} URLs known" in result.stdout
     assert list(state_file.parent.glob("dedup.sqlite.corrupt-*"))
+
+
+def test_crawl_exit_code_says_whether_the_site_failed(tmp_path: Path) -> None:
+    good, empty = tmp_path / "gorod55.warc.gz", tmp_path / "empty.warc.gz"
+    write_warc(good, [f for f in iter_fixtures() if f.spider == "gorod55"])
+    write_warc(empty, [])
+    for warc, code in ((good, 0), (empty, 1)):
+        result = scrapy(
+            "crawl",
+            "gorod55",
+            "-s",
+            f"OMSKCRAWL_REPLAY_WARC={warc}",
+            "-s",
+            f"OMSKCRAWL_EXPORT_DIR={tmp_path / warc.stem}",
+            "-L",
+            "WARNING",
+        )
+        assert result.returncode == code, result.stderr[-2000:]
+    (manifest,) = (tmp_path / "empty.warc" / "runs").glob("*.json")
+    assert json.loads(manifest.read_text("utf-8"))["failed_spiders"] == ["gorod55"]
