@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,3 +101,28 @@ def test_since_is_validated(spider_loader: SpiderLoader) -> None:
     assert make_spider(spidercls, since="2024-11-01").since == date(2024, 11, 1)
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         make_spider(spidercls, since="вчера")
+
+
+YEARLESS_OR_RELATIVE = re.compile(
+    r"(?i)сегодня|вчера|позавчера|назад|^\D*\d{1,2}:\d{2}\D*$|"
+    r"^\D*\d{1,2}\s+[а-я]+\.?,?\s+(?:в\s+)?\d{1,2}:\d{2}\D*$|^\D*\d{1,2}:\d{2}\s+\d{1,2}\s+[а-я]+$"
+)
+
+
+@pytest.mark.parametrize("name", sorted({f.spider for f in FIXTURES}))
+def test_site_fixture_coverage(name: str, spider_loader: SpiderLoader) -> None:
+    """Per site: two articles (one with tags, one with a relative or year-less visible date),
+    the feed or sitemap it starts from, and a listing with a next page."""
+    mine = [f for f in FIXTURES if f.spider == name]
+    spider = make_spider(spider_loader.load(name))
+    items = [run_fixture(spider, f)[0] for f in mine if f.kind == "article"]
+    assert len(items) >= 2
+    assert any(item.get("tags") for item in items), "no article with tags"
+    assert any(
+        item.get("date_source") == "text"
+        and YEARLESS_OR_RELATIVE.search(item.get("published_raw") or "")
+        for item in items
+    ), "no article whose visible date is relative or year-less"
+    assert {f.kind for f in mine} & {"feed", "sitemap"}, "no feed or sitemap"
+    listings = [f.expected() or {} for f in mine if f.kind == "listing"]
+    assert any(lst.get("next_page") for lst in listings), "no listing with a next page"
