@@ -29,6 +29,7 @@ OUTCOMES = {
     "missing_date": "omskcrawl/missing/published_at",
     "duplicates": "omskcrawl/duplicates",
     "unchanged": "omskcrawl/dedup/unchanged",
+    "not_refetched": "omskcrawl/incremental/skipped",
     "new_versions": "omskcrawl/dedup/new_version",
     "story_duplicates": "omskcrawl/dedup/story_duplicate",
     "requests": "downloader/request_count",

@@ -41,6 +41,7 @@ def print_summary(root: Path, manifest_path: Path) -> None:
     print(
         f"duplicates: {removed} not written (unchanged {totals.get('unchanged', 0)}, "
         f"same content {totals.get('duplicates', 0)}); "
+        f"{totals.get('not_refetched', 0)} stored articles not fetched again; "
         f"{totals.get('story_duplicates', 0)} marked as the same story on another outlet; "
         f"{totals.get('new_versions', 0)} new versions; "
         f"{totals.get('quarantined', 0)} quarantined"
