@@ -50,18 +50,40 @@ CHROME_AREAS = ("header", "nav", "footer")
 MAX_DATE_TEXT = 80
 BARE_TIME = re.compile(r"^\d{1,2}:\d{2}$")
 
+STRUCTURAL = {"header", "footer", "aside", "nav"}
+PROSE_CHARS = 80
+PROSE_PARAGRAPHS = 4
+
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre"}
 MIN_PARAGRAPH_CHARS = 25
 
 
+def _holds_prose(el: lxml_html.HtmlElement) -> bool:
+    """Too much prose to be chrome: broken markup can nest the article in an `<aside>`
+    (the real rzn.mk.ru page does), and a class like `content-region` is no region picker."""
+    long = 0
+    for p in el.iter("p"):
+        if len(p.text_content().strip()) >= PROSE_CHARS:
+            long += 1
+            if long >= PROSE_PARAGRAPHS:
+                return True
+    return False
+
+
 def _strip_chrome(root: lxml_html.HtmlElement) -> None:
     for el in list(root.iter(*DROP_TAGS)):
+        if el.getparent() is None:
+            continue
+        if el.tag in STRUCTURAL and _holds_prose(el):
+            continue
         el.drop_tree()
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue
         marker = f"{el.get('class', '')} {el.get('id', '')}"
-        if marker.strip() and CHROME.search(marker) and el.get("itemprop") != "articleBody":
+        if not marker.strip() or el.get("itemprop") == "articleBody":
+            continue
+        if CHROME.search(marker) and not _holds_prose(el):
             el.drop_tree()
 
 
