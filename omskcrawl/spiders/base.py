@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from omskcrawl.discovery import (
@@ -177,9 +178,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         body = response.body
-        if body[:2] == b"\x1f\x8b":
-            from scrapy.utils.gz import gunzip
-
+        if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not Content-Encoding
             body = gunzip(body)
         children, entries = parse_sitemap(body)
         now = capture_time(response)
