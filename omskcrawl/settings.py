@@ -40,11 +40,14 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "omskcrawl.runlock.RunLockExtension": 0,
     "omskcrawl.manifest.ManifestExtension": 500,
 }
 
 # omskcrawl ------------------------------------------------------------------
 OMSKCRAWL_EXPORT_DIR = "exports"
+OMSKCRAWL_RUN_LOCK = True  # one run at a time per export folder (omskcrawl.runlock)
+OMSKCRAWL_RUN_LOCK_WAIT = 0.0  # seconds to wait for another run; 0: exit 75 at once
 OMSKCRAWL_REPLAY_WARC: list[str] = []
 OMSKCRAWL_MAX_PAGES = 50
 OMSKCRAWL_PARQUET_ENABLED = True

@@ -12,13 +12,15 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from omskcrawl.manifest import spider_summary
+from omskcrawl.runlock import hold_or_exit
 
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider; for several use `scrapy crawlall`")
-        assert self.crawler_process is not None
+        assert self.crawler_process is not None and self.settings is not None
+        self.run_lock = hold_or_exit(self.settings)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

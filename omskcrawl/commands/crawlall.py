@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 
 from omskcrawl.manifest import spider_summary, write_manifest
 from omskcrawl.run import ensure_run, run_started
+from omskcrawl.runlock import hold_or_exit
 from omskcrawl.summary import print_summary
 
 
@@ -35,6 +36,8 @@ class Command(BaseRunSpiderCommand):
         ensure_run(self.settings, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        self.run_lock = hold_or_exit(self.settings)
         self.exitcode = run_all(self, args, opts.spargs)
 
 

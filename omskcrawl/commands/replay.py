@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 from omskcrawl.commands.crawlall import run_all
 from omskcrawl.replay import write_sample_warc
 from omskcrawl.run import ensure_run
+from omskcrawl.runlock import hold_or_exit
 
 
 class Command(BaseRunSpiderCommand):
@@ -37,6 +38,8 @@ class Command(BaseRunSpiderCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        # Before packing the sample: a second run must not rewrite the WARC under the first.
+        self.run_lock = hold_or_exit(self.settings)
         warcs = list(args)
         if opts.sample:
             out = Path(self.settings.get("OMSKCRAWL_EXPORT_DIR", "exports")) / "sample"
