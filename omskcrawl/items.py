@@ -19,6 +19,7 @@ class ArticleItem(scrapy.Item):
     modified_at = scrapy.Field()
     authors = scrapy.Field()
     tags = scrapy.Field()
+    tag_keys = scrapy.Field()
     section = scrapy.Field()
     image_url = scrapy.Field()
     attachments = scrapy.Field()

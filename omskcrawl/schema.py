@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: tag_keys; duplicate_of = the first stored item
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -37,6 +37,7 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("modified_at", TIMESTAMP),
         pa.field("authors", pa.list_(pa.string())),
         pa.field("tags", pa.list_(pa.string())),
+        pa.field("tag_keys", pa.list_(pa.string())),
         pa.field("section", pa.string()),
         pa.field("image_url", pa.string()),
         pa.field("attachments", pa.list_(ATTACHMENT)),
@@ -82,6 +83,9 @@ COLUMN_DOCS: dict[str, str] = {
     "modified_at": "Last modification time in UTC, when the page states it.",
     "authors": "Author names as printed (list, possibly empty).",
     "tags": "Tags as displayed, without '#', de-duplicated (list, possibly empty).",
+    "tag_keys": "`tags` normalised for counting across outlets, one per tag in the same order: "
+    "whitespace collapsed, lower case (casefold), «ё» as «е» («Промышленность» and "
+    "«промышленность» → `промышленность`).",
     "section": "Rubric/section as named by the site.",
     "image_url": "Lead image URL (absolute).",
     "attachments": "Linked documents (PDF/DOC/DOCX/XLS/RTF/ZIP): list of {url, text}; "
@@ -91,9 +95,12 @@ COLUMN_DOCS: dict[str, str] = {
     "content_hash": "Hash of the normalised title + lead + body; changes when the text does.",
     "version": "1 for the first capture of a URL; n+1 each time its content changed.",
     "previous_hash": "content_hash of the previous version (null for version 1).",
-    "story_id": "Id of the story group (the id of the group's first item); rows of one "
-    "story on several outlets share it.",
-    "duplicate_of": "Canonical URL of the earliest item of the story group; null for that item.",
+    "story_id": "Id of the story group: the id of its head (its first stored item); rows of "
+    "one story on several outlets share it.",
+    "duplicate_of": "Canonical URL of the story's head — the first item of the story the "
+    "crawler stored — or null for the head itself. Fixed when written, so the files and "
+    "`dataset.load` hold the same value; an item published earlier but crawled later points "
+    "at the head too (sort a story's rows by `published_at` for the earliest).",
     "crawled_at": "When the page was fetched (UTC); for replayed captures, the capture time.",
     "run_id": "Id of the run that wrote the row (also in the file name and run manifest).",
 }

@@ -1,7 +1,9 @@
 """Streaming, atomic, hive-partitioned Parquet files with the explicit schema.
 
 One `ParquetStream` per output file: rows are buffered up to `batch_size`,
-written as one record batch, and the file is only renamed to its final name
+sorted by `sort_by` (so each row group's min/max statistics, which readers use to
+skip row groups, cover a narrow range), written as one record batch, and the file
+is only renamed to its final name
 (`part-<run_id>-<n>.parquet`) when closed. Until then it is a dot-file, which
 pyarrow and pandas skip, so a crash never leaves a half file in the dataset.
 Memory is bounded by the batch size, not by the crawl.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +30,32 @@ class WrittenFile:
     rows: int
 
 
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """The one way this project opens a Parquet file: zstd, column statistics on."""
+    return pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
+
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    """Nulls last; comparable values otherwise (datetimes here)."""
+    return (value is None, _EARLIEST if value is None else value)
+
+
 class ParquetStream:
     """One Parquet file written in record batches, published atomically on close."""
 
     def __init__(
-        self, final_path: Path, schema: pa.Schema, batch_size: int, metadata: Mapping[str, str]
+        self,
+        final_path: Path,
+        schema: pa.Schema,
+        batch_size: int,
+        metadata: Mapping[str, str],
+        sort_by: str | None = None,
     ) -> None:
         self.final_path = final_path
+        self.sort_by = sort_by
         self.tmp_path = final_path.with_name("." + final_path.name + ".tmp")
         self.schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
         self.batch_size = batch_size
@@ -49,10 +71,13 @@ class ParquetStream:
     def flush(self) -> None:
         if not self._buffer:
             return
+        if self.sort_by is not None:
+            column = self.sort_by
+            self._buffer.sort(key=lambda row: _sort_key(row.get(column)))
         batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
         if self._writer is None:
             self.final_path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.tmp_path, self.schema, compression="zstd")
+            self._writer = parquet_writer(self.tmp_path, self.schema)
         self._writer.write_batch(batch)
         self.rows += len(self._buffer)
         self._buffer.clear()
@@ -78,6 +103,7 @@ class PartitionedWriter:
     batch_size: int = 500
     max_rows_per_file: int = 100_000
     metadata: dict[str, str] = field(default_factory=dict)
+    sort_by: str | None = None
     written: list[WrittenFile] = field(default_factory=list)
     _streams: dict[tuple[str, ...], ParquetStream] = field(default_factory=dict)
     _counter: int = 0
@@ -91,7 +117,7 @@ class PartitionedWriter:
             path = folder / f"part-{self.run_id}-{self._counter}.parquet"
             if not path.exists():
                 break
-        return ParquetStream(path, self.schema, self.batch_size, self.metadata)
+        return ParquetStream(path, self.schema, self.batch_size, self.metadata, self.sort_by)
 
     def write(self, row: Mapping[str, Any]) -> None:
         key = tuple(str(row[name]) for name in self.partition_by)

@@ -45,6 +45,28 @@ def article(url: str, title: str, body: str, source: str = "gorod55", **extra: A
     return item
 
 
+def portal_item(published_at: datetime, extra: str = " Обсуждались кластеры.") -> ArticleItem:
+    """The governor's meeting on the regional government portal."""
+    return article(
+        "https://omskportal.ru/news/1",
+        "Виталий Хоценко провел встречу с Антоном Алихановым",
+        PRESS + extra,
+        source="omskportal",
+        published_at=published_at,
+    )
+
+
+def ngs_item() -> ArticleItem:
+    """The same meeting on ngs55, two hours later."""
+    return article(
+        "https://ngs55.ru/text/3/",
+        "Губернатор и глава Минпромторга обсудили промышленность",
+        "Встреча прошла в Москве. " + PRESS,
+        source="ngs55",
+        published_at=T0 + timedelta(hours=2),
+    )
+
+
 def stats() -> MemoryStatsCollector:
     return MemoryStatsCollector(get_crawler())
 
@@ -113,15 +135,7 @@ def test_same_content_under_two_urls_of_one_source(state: Any) -> None:
 def test_one_story_on_three_outlets(state: Any) -> None:
     dedup = DedupPipeline(state, stats())
     rows = [
-        dedup.process_item(
-            article(
-                "https://omskportal.ru/news/1",
-                "Виталий Хоценко провел встречу с Антоном Алихановым",
-                PRESS + " Обсуждались кластеры.",
-                source="omskportal",
-                published_at=T0 - timedelta(minutes=25),
-            )
-        ),
+        dedup.process_item(portal_item(T0 - timedelta(minutes=25))),
         dedup.process_item(
             article(
                 "https://gorod55.ru/news/2",
@@ -129,15 +143,7 @@ def test_one_story_on_three_outlets(state: Any) -> None:
                 PRESS + " Также обсуждались беспилотники.",
             )
         ),
-        dedup.process_item(
-            article(
-                "https://ngs55.ru/text/3/",
-                "Губернатор и глава Минпромторга обсудили промышленность",
-                "Встреча прошла в Москве. " + PRESS,
-                source="ngs55",
-                published_at=T0 + timedelta(hours=2),
-            )
-        ),
+        dedup.process_item(ngs_item()),
         dedup.process_item(
             article(
                 "https://gorod55.ru/news/4",
@@ -154,6 +160,24 @@ def test_one_story_on_three_outlets(state: Any) -> None:
         "https://omskportal.ru/news/1",
         None,
     ]
+
+
+def test_head_stays_when_an_earlier_item_is_crawled_later(state: Any) -> None:
+    """The documented rule: the head is the story's first stored item, for good."""
+    dedup = DedupPipeline(state, stats())
+    head = dedup.process_item(
+        article("https://gorod55.ru/news/2", "Хоценко обсудил промышленность с Алихановым", PRESS)
+    )
+    earlier = dedup.process_item(portal_item(T0 - timedelta(hours=3)))
+    later = dedup.process_item(ngs_item())
+    assert head["duplicate_of"] is None
+    assert earlier["duplicate_of"] == later["duplicate_of"] == "https://gorod55.ru/news/2"
+    assert head["story_id"] == earlier["story_id"] == later["story_id"]
+    # A new version of the earlier item keeps pointing at the same head.
+    edited = dedup.process_item(
+        portal_item(T0 - timedelta(hours=3), " Обсуждались кластеры и кадры.")
+    )
+    assert (edited["version"], edited["duplicate_of"]) == (2, "https://gorod55.ru/news/2")
 
 
 def test_items_outside_the_time_window_are_not_grouped(state: Any) -> None:

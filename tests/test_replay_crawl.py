@@ -15,6 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from omskcrawl.dataset import articles_dataset, load
+from omskcrawl.pipelines.dedup import item_id
 from omskcrawl.replay import iter_fixtures
 from omskcrawl.schema import ARTICLE_SCHEMA
 
@@ -102,11 +103,25 @@ def test_one_story_on_several_outlets(first_run: tuple[Path, object]) -> None:
     story = df[df["body"].fillna("").str.contains("Алиханов")]
     assert story["source"].nunique() >= 3
     assert story["story_id"].nunique() == 1, story[["source", "title", "story_id"]]
-    earliest = story.sort_values("published_at").iloc[0]
-    assert pd.isna(earliest["duplicate_of"])
-    others = story[story["url"] != earliest["url"]]
-    assert (others["duplicate_of"] == earliest["url"]).all()
+    # One head: the story's first stored item, whose id is the story id.
+    (head,) = story.loc[story["duplicate_of"].isna(), "url"]
+    assert item_id(head) == story["story_id"].iloc[0]
+    others = story[story["url"] != head]
+    assert (others["duplicate_of"] == head).all()
     assert len(load(exports, unique_stories=True)) == len(df) - len(others)
+
+
+def test_files_and_load_agree_on_story_heads(first_run: tuple[Path, object]) -> None:
+    exports, _ = first_run
+    on_disk = pd.read_parquet(exports / "articles").set_index("url")
+    loaded = load(exports).set_index("url")
+    assert len(on_disk) == len(loaded)
+    for column in ("story_id", "duplicate_of"):
+        pd.testing.assert_series_equal(
+            on_disk[column].sort_index(), loaded[column].sort_index(), check_dtype=False
+        )
+    heads = on_disk[on_disk["duplicate_of"].isna()]
+    assert heads["story_id"].is_unique  # no story has two heads
 
 
 def test_rerun_over_unchanged_pages_writes_nothing(first_run: tuple[Path, object]) -> None:

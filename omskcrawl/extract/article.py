@@ -278,6 +278,7 @@ def extract_article(
         item["source"] = source
     item.setdefault("authors", [])
     item.setdefault("tags", [])
+    item["tag_keys"] = [fold_key(tag) for tag in item["tags"]]
     item.setdefault("attachments", [])
     item["word_count"] = word_count(item.get("body"))
     item["content_hash"] = content_hash(item.get("title"), item.get("lead"), item.get("body"))

@@ -8,11 +8,12 @@ For each valid item, against the persistent state (`omskcrawl.dedup.state`):
 3. New URL whose content is identical to another URL of the same source →
    dropped as the same article under two URLs (`omskcrawl/duplicates/same_content`).
 4. New URL → compared with stored items published within the time window that
-   share index terms; a same-story match gives `story_id` (the id of the group's
-   first item, stable) and `duplicate_of` (the earliest-published item of the
-   group known at write time; `dataset.load` recomputes it over the whole
-   dataset, so an earlier item crawled later becomes the head there). Mark and
-   keep by default; OMSKCRAWL_DEDUP_STORY_POLICY=drop drops.
+   share index terms; a same-story match gives `story_id` and `duplicate_of`, both
+   naming the story's head: its first *stored* item. The head never changes, not
+   even when an item published earlier is crawled later (that item points at the
+   head like any other), so a row's `duplicate_of` on disk is final and the files
+   and `dataset.load` agree. Mark and keep by default;
+   OMSKCRAWL_DEDUP_STORY_POLICY=drop drops.
 """
 
 from __future__ import annotations
@@ -138,10 +139,8 @@ class DedupPipeline:
         story_id, duplicate_of, first_url = item_id(url), None, url
         if match is not None:
             story_id = match.story_id
+            duplicate_of = first_url = match.group_first_url
             self.stats.inc_value("omskcrawl/dedup/story_duplicate")
-            # An item published before the group's earliest becomes its new head.
-            if ts >= match.published_ts:
-                duplicate_of = first_url = match.group_first_url
         adapter["version"] = 1
         adapter["previous_hash"] = None
         adapter["story_id"] = story_id

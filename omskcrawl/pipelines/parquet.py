@@ -48,6 +48,7 @@ class ParquetPipeline:
             batch_size,
             max_rows_per_file,
             meta,
+            sort_by="published_at",
         )
         self.quarantine = PartitionedWriter(
             root / "quarantine",
