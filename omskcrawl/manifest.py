@@ -18,11 +18,13 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from omskcrawl.failures import RUN_FAILURES
 from omskcrawl.schema import SCHEMA_VERSION
 
 OUTCOMES = {
     "scraped": "item_scraped_count",
     "written": "omskcrawl/written",
+    "not_written": "omskcrawl/not_written",
     "quarantined": "omskcrawl/quarantined",
     "dropped": "item_dropped_count",
     "missing_body": "omskcrawl/missing/body",
@@ -65,13 +67,16 @@ def spider_summary(
     ok_responses = sum(
         int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/2")
     )
-    # A site failed when its crawl did not finish normally or not one page came back 2xx
-    # (every feed, listing and article missing, refused or erroring).
-    failed = finish_reason not in FINISHED or ok_responses == 0
+    # A site failed when its crawl did not finish normally, not one page came back 2xx
+    # (every feed, listing and article missing, refused or erroring), or what it saw
+    # did not all reach the dataset and the state (omskcrawl.failures).
+    run_failures = list(stats.get(RUN_FAILURES, []))
+    failed = finish_reason not in FINISHED or ok_responses == 0 or bool(run_failures)
     return {
         "spider": name,
         "finish_reason": finish_reason,
         "failed": bool(failed),
+        "run_failures": run_failures,
         "counts": counts,
         "field_coverage": coverage,
         "files": list(stats.get("omskcrawl/files", [])),
@@ -88,6 +93,9 @@ def write_manifest(
         "finished_at": datetime.now(UTC).isoformat(),
         "spiders": [s["spider"] for s in spiders],
         "failed_spiders": [s["spider"] for s in spiders if s["failed"]],
+        "run_failures": [
+            {"spider": s["spider"], **f} for s in spiders for f in s.get("run_failures", [])
+        ],
         "totals": {key: sum(s["counts"].get(key, 0) for s in spiders) for key in OUTCOMES},
         "files": [f for s in spiders for f in s["files"]],
         "per_spider": spiders,

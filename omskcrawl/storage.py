@@ -7,10 +7,15 @@ is only renamed to its final name
 (`part-<run_id>-<n>.parquet`) when closed. Until then it is a dot-file, which
 pyarrow and pandas skip, so a crash never leaves a half file in the dataset.
 Memory is bounded by the batch size, not by the crawl.
+
+A write, close or rename that fails (disk full, read-only folder) aborts that
+file: its dot-file is removed and `WriteFailed` names the file, the cause and
+the URLs of the rows it held, so the caller can say exactly what was not written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +33,17 @@ logger = logging.getLogger(__name__)
 class WrittenFile:
     path: str
     rows: int
+    urls: list[str] = field(default_factory=list, repr=False)
+
+
+class WriteFailed(OSError):
+    """A file could not be written or published; its rows are not in the dataset."""
+
+    def __init__(self, path: Path, urls: list[str], cause: OSError) -> None:
+        super().__init__(cause.errno, f"{path}: {cause.strerror or cause}")
+        self.path = path
+        self.urls = urls
+        self.cause = cause
 
 
 def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
@@ -60,11 +76,13 @@ class ParquetStream:
         self.schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
         self.batch_size = batch_size
         self.rows = 0
+        self.urls: list[str] = []
         self._buffer: list[dict[str, Any]] = []
         self._writer: pq.ParquetWriter | None = None
 
     def write(self, row: Mapping[str, Any]) -> None:
         self._buffer.append({name: row.get(name) for name in self.schema.names})
+        self.urls.append(str(row.get("url")))
         if len(self._buffer) >= self.batch_size:
             self.flush()
 
@@ -74,11 +92,14 @@ class ParquetStream:
         if self.sort_by is not None:
             column = self.sort_by
             self._buffer.sort(key=lambda row: _sort_key(row.get(column)))
-        batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
-        if self._writer is None:
-            self.final_path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = parquet_writer(self.tmp_path, self.schema)
-        self._writer.write_batch(batch)
+        try:
+            batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
+            if self._writer is None:
+                self.final_path.parent.mkdir(parents=True, exist_ok=True)
+                self._writer = parquet_writer(self.tmp_path, self.schema)
+            self._writer.write_batch(batch)
+        except OSError as e:
+            raise self._abort(e) from e
         self.rows += len(self._buffer)
         self._buffer.clear()
 
@@ -87,9 +108,25 @@ class ParquetStream:
         self.flush()
         if self._writer is None:
             return None
-        self._writer.close()
-        self.tmp_path.replace(self.final_path)
-        return WrittenFile(str(self.final_path), self.rows)
+        try:
+            self._writer.close()
+            self.tmp_path.replace(self.final_path)
+        except OSError as e:
+            raise self._abort(e) from e
+        return WrittenFile(str(self.final_path), self.rows, self.urls)
+
+    def _abort(self, cause: OSError) -> WriteFailed:
+        """Give the file up: close what is open, remove the dot-file if possible."""
+        if self._writer is not None:
+            # The disk that failed the write may fail the footer too.
+            with contextlib.suppress(OSError):
+                self._writer.close()
+            self._writer = None
+        try:
+            self.tmp_path.unlink(missing_ok=True)
+        except OSError as e:
+            logger.warning("could not remove %s (%s); the next run removes it", self.tmp_path, e)
+        return WriteFailed(self.final_path, self.urls, cause)
 
 
 @dataclass
@@ -105,6 +142,7 @@ class PartitionedWriter:
     metadata: dict[str, str] = field(default_factory=dict)
     sort_by: str | None = None
     written: list[WrittenFile] = field(default_factory=list)
+    failed: list[WriteFailed] = field(default_factory=list)
     _streams: dict[tuple[str, ...], ParquetStream] = field(default_factory=dict)
     _counter: int = 0
 
@@ -119,22 +157,55 @@ class PartitionedWriter:
                 break
         return ParquetStream(path, self.schema, self.batch_size, self.metadata, self.sort_by)
 
-    def write(self, row: Mapping[str, Any]) -> None:
+    def write(self, row: Mapping[str, Any]) -> WrittenFile | None:
+        """Buffer one row; the file it completed when that published one (else None).
+
+        Raises `WriteFailed` when its file failed: that file is given up.
+        """
         key = tuple(str(row[name]) for name in self.partition_by)
         stream = self._streams.get(key)
         if stream is None:
             stream = self._streams[key] = self._new_stream(key)
-        stream.write(row)
+        try:
+            stream.write(row)
+        except WriteFailed:
+            del self._streams[key]
+            raise
         if stream.rows + len(stream._buffer) >= self.max_rows_per_file:
-            self._publish(key)
+            return self._publish(key)
+        return None
 
-    def _publish(self, key: tuple[str, ...]) -> None:
+    def _publish(self, key: tuple[str, ...]) -> WrittenFile | None:
         done = self._streams.pop(key).close()
         if done is not None:
             self.written.append(done)
             logger.info("wrote %s (%d rows)", done.path, done.rows)
+        return done
 
     def close(self) -> list[WrittenFile]:
+        """Publish every open file; the ones that fail go to `failed`, the others still publish."""
         for key in list(self._streams):
-            self._publish(key)
+            try:
+                self._publish(key)
+            except WriteFailed as e:
+                self.failed.append(e)
         return self.written
+
+
+def remove_dead_tmp_files(root: Path, run_id: str) -> list[Path]:
+    """Remove dot-files (`.part-*.tmp`) under `root` that other runs left behind.
+
+    Only safe while this process holds the export folder's run lock: then no
+    other run is alive, and any dot-file not of `run_id` is from a dead one.
+    """
+    removed = []
+    for path in root.rglob(".part-*.parquet.tmp"):
+        if path.name.startswith(f".part-{run_id}-"):
+            continue
+        try:
+            path.unlink()
+        except OSError as e:
+            logger.warning("could not remove the dead run's %s: %s", path, e)
+            continue
+        removed.append(path)
+    return removed

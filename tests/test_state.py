@@ -80,6 +80,7 @@ def test_one_shared_state_per_process(tmp_path: Path) -> None:
     b = open_state("sqlite", root=tmp_path, redis_url="", prefix="p")
     assert a is b
     a.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None))
+    a.commit()
     a.close()  # b still open
     assert b.get_url("https://a.ru/1") is not None
     b.close()

@@ -1,12 +1,20 @@
 """Dedup state: what earlier runs stored. One interface, two backends.
 
-- `SqliteState` (default): one SQLite file under the output root, WAL journal;
-  changes of a run are committed when the Parquet files holding them are
-  published, so a crash mid-run leaves the state behind the dataset, never ahead
-  of it (the next run writes those rows again rather than losing them). A file
-  that fails SQLite's integrity check is moved aside, reported and rebuilt from
-  the dataset; a missing file next to a non-empty dataset is reported and rebuilt.
+- `SqliteState` (default): one SQLite file under the output root, WAL journal. A
+  file that fails SQLite's integrity check is moved aside, reported and rebuilt
+  from the dataset; a missing file next to a non-empty dataset is reported and
+  rebuilt. A locked file ("database is locked": another process writes it) is
+  waited for, then reported as `StateLocked` — never taken for corruption.
 - `RedisState`: the same records in Redis, for several machines crawling at once.
+
+Both sit behind `SharedState`, one per process, which *stages* what the dedup
+pipeline records: an item's records reach the backend only when the Parquet
+file holding the item is published (`publish`: its records and the file's path
+in one transaction). So the state never runs ahead of the dataset, whatever
+the number of crawlers in the process and wherever a run dies. The dataset can
+run ahead of the state (killed between rename and commit, or a failed commit);
+`catch_up` in `omskcrawl.dedup.rebuild` then reads the files the state does not
+list and applies their rows before the next run starts.
 
 Records: each canonical URL with its latest content hash and version; each
 (source, content hash) with the URL that holds it; each stored story item with
@@ -25,7 +33,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -61,8 +69,20 @@ class StoryItem:
     vector: bytes | None = None  # the headline vector (omskcrawl.dedup.semantic), packed
 
 
+# One staged record: a URL's record, or a story item with its index terms.
+Op = UrlRecord | tuple[StoryItem, list[str]]
+
+
 class StateError(RuntimeError):
     """The state could not be opened or read."""
+
+
+class StateLocked(StateError):
+    """Another process holds the SQLite state's write lock longer than we wait."""
+
+
+# How long SQLite waits for another process's lock before `StateLocked` (seconds).
+LOCK_TIMEOUT = 30.0
 
 
 class State(Protocol):
@@ -73,12 +93,15 @@ class State(Protocol):
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None: ...
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]: ...
     def count_urls(self) -> int: ...
+    def record_files(self, paths: Iterable[str]) -> None: ...
+    def known_files(self) -> set[str]: ...
+    def apply(self, ops: list[Op], files: Iterable[str]) -> None: ...
     def commit(self) -> None: ...
     def clear(self) -> None: ...
     def close(self) -> None: ...
 
 
-SCHEMA_VERSION = 2  # PRAGMA user_version; a state file of another version is rebuilt
+SCHEMA_VERSION = 3  # PRAGMA user_version; a state file of another version is rebuilt
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -97,18 +120,28 @@ CREATE TABLE IF NOT EXISTS story_terms (
     term TEXT NOT NULL, ts REAL NOT NULL, item_id INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS story_terms_term_ts ON story_terms (term, ts);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY);
 """
 
 
+def _is_lock_error(e: sqlite3.Error) -> bool:
+    """SQLite's "database is locked"/"busy": another process, not a damaged file."""
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(e) or "busy" in str(e)
+
+
 class SqliteState:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = path
+        self.lock_timeout = lock_timeout
         self.rebuilt_reason: str | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = self._open()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        db = sqlite3.connect(self.path, isolation_level="DEFERRED", timeout=self.lock_timeout)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             check = db.execute("PRAGMA quick_check").fetchone()
@@ -120,8 +153,10 @@ class SqliteState:
                 raise sqlite3.DatabaseError(
                     f"state schema version {version}, this omskcrawl needs {SCHEMA_VERSION}"
                 )
-            db.executescript(SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if not tables:  # a new file; an existing one is only read here (no write lock)
+                db.executescript(SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.commit()
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -130,6 +165,14 @@ class SqliteState:
     def _open(self) -> sqlite3.Connection:
         try:
             return self._connect()
+        except sqlite3.OperationalError as e:
+            # Locked, unreadable folder, I/O error: the file may be fine; never move it aside.
+            if _is_lock_error(e):
+                raise StateLocked(
+                    f"dedup state {self.path} is locked by another process "
+                    f"(waited {self.lock_timeout:g} s): {e}"
+                ) from e
+            raise StateError(f"cannot open dedup state {self.path}: {e}") from e
         except sqlite3.DatabaseError as e:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             logger.error("dedup state %s is unreadable (%s); moved to %s", self.path, e, aside)
@@ -216,11 +259,34 @@ class SqliteState:
     def count_urls(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM urls").fetchone()[0])
 
+    def record_files(self, paths: Iterable[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO files VALUES (?)", [(p,) for p in paths])
+
+    def known_files(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT path FROM files")}
+
     def commit(self) -> None:
         self.db.commit()
 
+    def rollback(self) -> None:
+        self.db.rollback()
+
+    def apply(self, ops: list[Op], files: Iterable[str]) -> None:
+        """Records and file paths in one transaction: all of them or none."""
+        try:
+            for op in ops:
+                if isinstance(op, UrlRecord):
+                    self.put_url(op)
+                else:
+                    self.add_story_item(*op)
+            self.record_files(files)
+            self.db.commit()
+        except sqlite3.Error:
+            self.db.rollback()
+            raise
+
     def clear(self) -> None:
-        for table in ("urls", "contents", "story_items", "story_terms"):
+        for table in ("urls", "contents", "story_items", "story_terms", "files"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.commit()
 
@@ -271,6 +337,10 @@ class RedisState:
 
     def put_url(self, record: UrlRecord) -> None:
         pipe = self.r.pipeline()
+        self._put_url(pipe, record)
+        pipe.execute()
+
+    def _put_url(self, pipe: Any, record: UrlRecord) -> None:
         pipe.hset(
             f"{self.p}:url:{record.url}",
             mapping={
@@ -284,7 +354,6 @@ class RedisState:
         )
         pipe.sadd(f"{self.p}:urls", record.url)
         pipe.hsetnx(f"{self.p}:content:{record.source}", record.content_hash, record.url)
-        pipe.execute()
 
     def touch_url(self, url: str, fetched_ts: float) -> None:
         key = f"{self.p}:url:{url}"
@@ -292,12 +361,28 @@ class RedisState:
             self.r.hset(key, "fetched_ts", fetched_ts)
 
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None:
-        item_id = self.r.incr(f"{self.p}:item_seq")
         pipe = self.r.pipeline()
+        self._add_story_item(pipe, item, terms)
+        pipe.execute()
+
+    def _add_story_item(self, pipe: Any, item: StoryItem, terms: Iterable[str]) -> None:
+        item_id = self.r.incr(f"{self.p}:item_seq")
         record = {**item.__dict__, "vector": _b64(item.vector)}
         pipe.set(f"{self.p}:item:{item_id}", json.dumps(record, ensure_ascii=False))
         for term in set(terms):
             pipe.zadd(f"{self.p}:term:{term}", {str(item_id): item.published_ts})
+
+    def apply(self, ops: list[Op], files: Iterable[str]) -> None:
+        """Records and file paths in one MULTI/EXEC: all of them or none."""
+        pipe = self.r.pipeline(transaction=True)
+        for op in ops:
+            if isinstance(op, UrlRecord):
+                self._put_url(pipe, op)
+            else:
+                self._add_story_item(pipe, *op)
+        files = list(files)
+        if files:
+            pipe.sadd(f"{self.p}:files", *files)
         pipe.execute()
 
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]:
@@ -323,6 +408,15 @@ class RedisState:
     def count_urls(self) -> int:
         return int(self.r.scard(f"{self.p}:urls"))
 
+    def record_files(self, paths: Iterable[str]) -> None:
+        paths = list(paths)
+        if paths:
+            self.r.sadd(f"{self.p}:files", *paths)
+
+    def known_files(self) -> set[str]:
+        members: set[str] = self.r.smembers(f"{self.p}:files")  # type: ignore[assignment]
+        return set(members)
+
     def commit(self) -> None:
         """Writes are applied immediately."""
 
@@ -344,21 +438,131 @@ class RedisState:
 class SharedState:
     """One open state per process, shared by every crawler of a `crawlall` run.
 
-    Each user closes its handle; the backend closes with the last one.
+    Records written through it are staged in memory, keyed by URL, and reach the
+    backend only through `publish` (the records of the URLs in a published file,
+    with the file's path, in one transaction) or `commit` (everything staged).
+    Reads see the staged records too, so one run dedups against itself.
+    Each user closes its handle; the backend closes with the last one, and what
+    is still staged then (rows whose file was never published) is dropped.
     """
 
     def __init__(self, key: tuple[str, str], backend: State) -> None:
         self.key = key
         self.backend = backend
         self.refs = 1
+        self._ops: dict[str, list[Op]] = {}
+        self._urls: dict[str, UrlRecord] = {}
+        self._contents: dict[tuple[str, str], str] = {}
+        self._terms: dict[str, list[StoryItem]] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.backend, name)
+
+    @property
+    def staged(self) -> int:
+        """How many URLs have records waiting for their file."""
+        return len(self._ops)
+
+    def get_url(self, url: str) -> UrlRecord | None:
+        return self._urls.get(url) or self.backend.get_url(url)
+
+    def url_for_content(self, source: str, content_hash: str) -> str | None:
+        return self.backend.url_for_content(source, content_hash) or self._contents.get(
+            (source, content_hash)
+        )
+
+    def put_url(self, record: UrlRecord) -> None:
+        self._ops.setdefault(record.url, []).append(record)
+        self._urls[record.url] = record
+        self._contents.setdefault((record.source, record.content_hash), record.url)
+
+    def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None:
+        unique = sorted(set(terms))
+        self._ops.setdefault(item.url, []).append((item, unique))
+        for term in unique:
+            self._terms.setdefault(term, []).append(item)
+
+    def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]:
+        terms = set(terms)
+        found = self.backend.candidates(terms, ts, window)
+        shared: dict[int, int] = {}
+        staged: dict[int, StoryItem] = {}
+        for term in terms:
+            for item in self._terms.get(term, ()):
+                if ts - window <= item.published_ts <= ts + window:
+                    shared[id(item)] = shared.get(id(item), 0) + 1
+                    staged[id(item)] = item
+        if not staged:
+            return found
+        best = sorted(staged, key=lambda k: -shared[k])[:MAX_CANDIDATES]
+        return found + [staged[k] for k in best]
+
+    def touch_url(self, url: str, fetched_ts: float) -> None:
+        self.backend.touch_url(url, fetched_ts)  # harmless ahead of the dataset
+
+    def record_files(self, paths: Iterable[str]) -> None:
+        self.backend.record_files(paths)
+
+    def known_files(self) -> set[str]:
+        return self.backend.known_files()
+
+    def apply(self, ops: list[Op], files: Iterable[str]) -> None:
+        self.backend.apply(ops, files)
+
+    def count_urls(self) -> int:
+        return self.backend.count_urls() + sum(
+            1 for url in self._urls if self.backend.get_url(url) is None
+        )
+
+    def _take(self, urls: Iterable[str]) -> list[Op]:
+        ops: list[Op] = []
+        for url in urls:
+            ops.extend(self._ops.pop(url, ()))
+            record = self._urls.pop(url, None)
+            if (
+                record is not None
+                and self._contents.get((record.source, record.content_hash)) == url
+            ):
+                del self._contents[(record.source, record.content_hash)]
+        if ops:
+            taken = {id(op[0]) for op in ops if isinstance(op, tuple)}
+            for term, items in list(self._terms.items()):
+                kept = [i for i in items if id(i) not in taken]
+                if kept:
+                    self._terms[term] = kept
+                else:
+                    del self._terms[term]
+        return ops
+
+    def publish(self, files: Iterable[str], urls: Iterable[str]) -> None:
+        """The file(s) holding `urls` are published: store their records with the paths.
+
+        On a backend error the records are dropped from the stage (the files are
+        in the dataset; the next run's `catch_up` reads them) and the error raised.
+        """
+        self.backend.apply(self._take(urls), files)
+
+    def discard(self, urls: Iterable[str]) -> None:
+        """The rows of `urls` were not written: forget their staged records."""
+        self._take(urls)
+
+    def commit(self) -> None:
+        """Store everything staged (for direct use: rebuilds, tools, tests)."""
+        self.backend.apply(self._take(list(self._ops)), ())
+
+    def clear(self) -> None:
+        self._take(list(self._ops))
+        self.backend.clear()
 
     def close(self) -> None:
         self.refs -= 1
         if self.refs == 0:
             _OPEN.pop(self.key, None)
+            if self._ops:
+                logger.warning(
+                    "dedup state: %d URLs were never published; not recorded", len(self._ops)
+                )
+                self._take(list(self._ops))
             self.backend.close()
         else:
             self.backend.commit()
@@ -367,7 +571,9 @@ class SharedState:
 _OPEN: dict[tuple[str, str], SharedState] = {}
 
 
-def open_state(backend: str, *, root: Path, redis_url: str, prefix: str) -> State:
+def open_state(
+    backend: str, *, root: Path, redis_url: str, prefix: str, lock_timeout: float = LOCK_TIMEOUT
+) -> SharedState:
     """The configured backend (shared within the process); `ValueError` for an unknown name."""
     if backend == "sqlite":
         path = (root / "state" / "dedup.sqlite").resolve()
@@ -379,17 +585,20 @@ def open_state(backend: str, *, root: Path, redis_url: str, prefix: str) -> Stat
     shared = _OPEN.get(key)
     if shared is not None:
         shared.refs += 1
-        return cast(State, shared)
-    state: State = SqliteState(path) if backend == "sqlite" else RedisState(redis_url, prefix)
+        return shared
+    state: State = (
+        SqliteState(path, lock_timeout) if backend == "sqlite" else RedisState(redis_url, prefix)
+    )
     shared = _OPEN[key] = SharedState(key, state)
-    return cast(State, shared)
+    return shared
 
 
-def state_from_settings(settings: BaseSettings) -> State:
+def state_from_settings(settings: BaseSettings) -> SharedState:
     """The state the project settings name (OMSKCRAWL_STATE_BACKEND and friends)."""
     return open_state(
         settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
         root=Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
         redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
         prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
+        lock_timeout=settings.getfloat("OMSKCRAWL_STATE_LOCK_TIMEOUT", LOCK_TIMEOUT),
     )

@@ -20,19 +20,31 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
+from redis.exceptions import RedisError
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from omskcrawl.dedup.semantic import headline_vector, vector_from_bytes, vector_to_bytes
 from omskcrawl.dedup.similarity import StoryText, is_same_story, story_terms
-from omskcrawl.dedup.state import BODY_KEPT, State, StoryItem, UrlRecord, state_from_settings
-from omskcrawl.signals import files_published
+from omskcrawl.dedup.state import (
+    BODY_KEPT,
+    SharedState,
+    State,
+    StateError,
+    StoryItem,
+    UrlRecord,
+    state_from_settings,
+)
+from omskcrawl.failures import record_failure
+from omskcrawl.signals import files_published, rows_lost
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +74,7 @@ def stored_text(item: StoryItem) -> StoryText:
 class DedupPipeline:
     def __init__(
         self,
-        state: State,
+        state: SharedState,
         stats: StatsCollector,
         *,
         window_days: float = 3.0,
@@ -95,8 +107,26 @@ class DedupPipeline:
             policy=settings.get("OMSKCRAWL_DEDUP_STORY_POLICY", "mark"),
             cross_outlet=settings.getbool("OMSKCRAWL_DEDUP_STORIES", True),
         )
-        crawler.signals.connect(pipeline.state.commit, signal=files_published)
+        crawler.signals.connect(pipeline.files_published, signal=files_published)
+        crawler.signals.connect(pipeline.rows_lost, signal=rows_lost)
+        # After the Parquet pipeline's close_spider has published the last files.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
+
+    def files_published(self, paths: list[str], urls: list[str]) -> None:
+        """Store the records of the rows these files hold, with the files' paths."""
+        try:
+            self.state.publish(paths, urls)
+        except (sqlite3.Error, StateError, RedisError) as e:
+            record_failure(
+                self.stats,
+                "state_commit",
+                f"the state did not record {len(urls)} rows of {', '.join(paths)} ({e}); "
+                "the next run reads them from these files",
+            )
+
+    def rows_lost(self, urls: list[str]) -> None:
+        self.state.discard(urls)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -174,18 +204,27 @@ class DedupPipeline:
         ]
         return min(matches, key=lambda c: c.published_ts) if matches else None
 
-    def close_spider(self) -> None:
+    def spider_closed(self) -> None:
         self.state.close()
 
 
 def ensure_state_matches_dataset(state: State, root: Path, stats: StatsCollector) -> None:
-    """Rebuild a corrupt state, or an empty one beside a non-empty dataset, and say so."""
-    from omskcrawl.dedup.rebuild import dataset_has_rows, rebuild_state
+    """Rebuild a corrupt state, or an empty one beside a non-empty dataset, and say so;
+    else catch up with files an earlier run published but did not record."""
+    from omskcrawl.dedup.rebuild import catch_up, dataset_has_rows, rebuild_state
 
     reason = getattr(state, "rebuilt_reason", None)
     if reason is None and state.count_urls() == 0 and dataset_has_rows(root):
         reason = "missing: the state is empty but the dataset is not"
     if reason is None:
+        rows = catch_up(state, root)
+        if rows:
+            logger.warning(
+                "dedup state: %d rows of files an earlier run published were not recorded "
+                "(killed or failed after publishing); recorded them now",
+                rows,
+            )
+            stats.set_value("omskcrawl/dedup/state_caught_up_rows", rows)
         return
     logger.error("dedup state %s; rebuilding it from %s", reason, root / "articles")
     rows = rebuild_state(state, root)

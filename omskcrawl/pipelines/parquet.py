@@ -3,26 +3,39 @@
 Articles: `<root>/articles/source=<name>/crawl_date=YYYY-MM-DD/part-<run_id>-<n>.parquet`.
 Quarantine: `<root>/quarantine/crawl_date=YYYY-MM-DD/part-<run_id>-<n>.parquet`, with `reason`.
 Files written (path, rows) go to stats `omskcrawl/files`, which the manifest reads.
+
+Each article file, once published, is announced (`signals.files_published`) with
+the URLs it holds, so the dedup state stores exactly those records. A file that
+cannot be written or published (disk full, read-only folder) is a run failure
+(`omskcrawl.failures`): its rows are counted as `omskcrawl/not_written`, their
+state records dropped (`signals.rows_lost`), the spider is closed with
+`write_failed`, and later items are not written either; the next run fetches
+them again. Dot-files of dead runs are removed at the start (under the run lock).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.http import Response
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 
+from omskcrawl.failures import record_failure
 from omskcrawl.pipelines.validate import Quarantined
 from omskcrawl.run import run_started
 from omskcrawl.schema import FILE_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION
-from omskcrawl.signals import files_published
-from omskcrawl.storage import PartitionedWriter
+from omskcrawl.signals import files_published, rows_lost
+from omskcrawl.storage import PartitionedWriter, WriteFailed, WrittenFile
+
+logger = logging.getLogger(__name__)
 
 
 class ParquetPipeline:
@@ -35,10 +48,13 @@ class ParquetPipeline:
         batch_size: int = 500,
         max_rows_per_file: int = 100_000,
     ) -> None:
+        self.root = root
         self.run_id = run_id
         self.crawl_date = crawl_date
         self.stats = stats
         self.signals: SignalManager | None = None
+        self.crawler: Crawler | None = None
+        self.stopped: str | None = None  # why items are no longer written
         meta = {"omskcrawl.run_id": run_id, "omskcrawl.schema_version": SCHEMA_VERSION}
         self.articles = PartitionedWriter(
             root / "articles",
@@ -76,6 +92,7 @@ class ParquetPipeline:
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         pipeline.signals = crawler.signals
+        pipeline.crawler = crawler
         return pipeline
 
     def _row(self, item: Any) -> dict[str, Any]:
@@ -87,29 +104,79 @@ class ParquetPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         adapter["run_id"] = self.run_id
-        published = len(self.articles.written)
-        self.articles.write(self._row(item))
-        self.stats.inc_value("omskcrawl/written")
-        if len(self.articles.written) > published:
-            self._published()
+        if self.stopped is not None:
+            self._lost([str(adapter.get("url"))])
+            raise DropItem(f"not written: {self.stopped}")
+        try:
+            done = self.articles.write(self._row(item))
+        except WriteFailed as e:
+            self._failed(e)
+            raise DropItem(f"not written: {e}") from e
+        if done is not None:
+            self._published([done])
         return item
 
     def item_dropped(
         self, item: Any, response: Response | None, exception: Exception, spider: Spider
     ) -> None:
-        if isinstance(exception, Quarantined):
+        if isinstance(exception, Quarantined) and self.stopped is None:
             row = self._row(item)
             row["reason"] = exception.reason
-            self.quarantine.write(row)
+            try:
+                self.quarantine.write(row)
+            except WriteFailed as e:
+                self._failed(e, articles=False)
+                return
             self.stats.inc_value("omskcrawl/quarantined")
 
     def close_spider(self) -> None:
-        files = self.articles.close() + self.quarantine.close()
+        published = list(self.articles.written)
+        articles = self.articles.close()
+        self._published(articles[len(published) :])
+        quarantine = self.quarantine.close()
+        for failure in self.articles.failed[:]:
+            self._failed(failure)
+        for failure in self.quarantine.failed:
+            self._failed(failure, articles=False)
         listed = self.stats.get_value("omskcrawl/files") or []
-        listed += [{"path": f.path, "rows": f.rows} for f in files]
+        listed += [{"path": f.path, "rows": f.rows} for f in articles + quarantine]
         self.stats.set_value("omskcrawl/files", listed)
-        self._published()
 
-    def _published(self) -> None:
+    def _published(self, files: list[WrittenFile]) -> None:
+        if not files:
+            return
+        self.stats.inc_value("omskcrawl/written", sum(f.rows for f in files))
         if self.signals is not None:
-            self.signals.send_catch_log(files_published)
+            self.signals.send_catch_log(
+                files_published,
+                paths=[Path(f.path).relative_to(self.root).as_posix() for f in files],
+                urls=[url for f in files for url in f.urls],
+            )
+
+    def _failed(self, failure: WriteFailed, articles: bool = True) -> None:
+        kind = "article" if articles else "quarantine"
+        record_failure(
+            self.stats,
+            "write",
+            f"{kind} file {failure.path} not written ({len(failure.urls)} rows): {failure.cause}",
+        )
+        if not articles:
+            return
+        self._lost(failure.urls)
+        if self.stopped is None:
+            self.stopped = f"{failure.path} failed: {failure.cause}"
+            self._stop_crawl()
+
+    def _stop_crawl(self) -> None:
+        if self.crawler is None:
+            return
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (the pipeline used on its own)
+            return
+        deferred_from_coro(engine.close_spider_async(reason="write_failed"))
+
+    def _lost(self, urls: list[str]) -> None:
+        self.stats.inc_value("omskcrawl/not_written", len(urls))
+        if self.signals is not None:
+            self.signals.send_catch_log(rows_lost, urls=urls)

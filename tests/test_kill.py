@@ -1,0 +1,124 @@
+"""SIGKILL at several points of a two-site `crawlall`, then a full run: exactly one row
+per (URL, version), no article missing, and the state never ahead of the dataset."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from tests.localnews import serve, write_spiders
+
+ROOT = Path(__file__).parent.parent
+SITES = ["sitea", "siteb"]
+PER_SITE = 8
+
+
+def crawlall(tmp_path: Path, exports: Path, module: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawlall",
+            *SITES,
+            "-s",
+            f"SPIDER_MODULES={module}",
+            "-s",
+            f"OMSKCRAWL_EXPORT_DIR={exports}",
+            "-s",
+            "OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE=3",
+            "-s",
+            "OMSKCRAWL_PARQUET_BATCH_SIZE=1",
+            "-s",
+            "OMSKCRAWL_DEDUP_STORIES=False",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            "-L",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def published(exports: Path) -> list[Path]:
+    return list((exports / "articles").rglob("part-*.parquet")) if exports.exists() else []
+
+
+def dot_files(exports: Path) -> list[Path]:
+    return list((exports / "articles").rglob(".part-*.tmp")) if exports.exists() else []
+
+
+def kill_when(proc: subprocess.Popen[str], condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert proc.poll() is None, (
+            "the run ended before the kill point: " + proc.stderr.read()[-2000:]
+        )  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "kill point never reached"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+
+
+def dataset_urls(exports: Path) -> list[str]:
+    if not published(exports):
+        return []
+    return list(pd.read_parquet(exports / "articles", columns=["url"])["url"])
+
+
+def state_urls(exports: Path) -> set[str]:
+    path = exports / "state" / "dedup.sqlite"
+    if not path.exists():
+        return set()
+    db = sqlite3.connect(path)
+    try:
+        return {row[0] for row in db.execute("SELECT url FROM urls")}
+    finally:
+        db.close()
+
+
+def test_sigkill_at_several_points_then_rerun(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    with serve() as news:
+        for site in SITES:
+            news.add_site(site, PER_SITE, delay=0.25)
+        module = write_spiders(tmp_path, news.base, SITES)
+        before = 0
+        points: list[Callable[[], bool]] = [
+            lambda: bool(dot_files(exports)),  # rows buffered, nothing published
+            lambda: len(published(exports)) > before,  # right after a publish
+            lambda: len(published(exports)) >= before + 2,  # two more files out
+        ]
+        for point in points:
+            before = len(published(exports))
+            kill_when(crawlall(tmp_path, exports, module), point)
+            # Never ahead: every URL the state holds is in a published file.
+            assert state_urls(exports) <= set(dataset_urls(exports))
+        final = crawlall(tmp_path, exports, module)
+        out, err = final.communicate(timeout=180)
+    assert final.returncode == 0, out[-2000:] + err[-3000:]
+    urls = dataset_urls(exports)
+    expected = {f"{news.base}/{site}/news/{n}" for site in SITES for n in range(PER_SITE)}
+    assert len(urls) == len(set(urls)), "a URL was written twice"
+    assert set(urls) == expected
+    assert state_urls(exports) == expected
+    df = pd.read_parquet(exports / "articles", columns=["url", "version"])
+    assert (df["version"] == 1).all()
+    assert not dot_files(exports), "dead runs' dot-files must be cleaned"
