@@ -63,6 +63,7 @@ OMSKCRAWL_DEDUP_WINDOW_DAYS = 3.0
 OMSKCRAWL_STATE_BACKEND = "sqlite"
 OMSKCRAWL_REDIS_URL = "redis://127.0.0.1:6379/0"
 OMSKCRAWL_REDIS_PREFIX = "omskcrawl"
+OMSKCRAWL_STATE_LOCK_TIMEOUT = 30.0
 
 # Incremental crawling (omskcrawl.middlewares.IncrementalMiddleware).
 OMSKCRAWL_INCREMENTAL = True

@@ -308,3 +308,17 @@ def test_a_locked_state_is_waited_for_never_moved_aside(tmp_path: Path) -> None:
     assert state.known_files() == {"articles/x.parquet", "articles/y.parquet"}
     state.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_run_failure_fails_the_site_in_the_manifest(tmp_path: Path) -> None:
+    from omskcrawl.manifest import spider_summary
+
+    with read_only(tmp_path / "articles"):
+        run = Run(tmp_path, "gorod55", {})
+        run.feed(items("gorod55", 2))
+        run.close()
+    ok_stats = {**run.stats.get_stats(), "downloader/response_status_count/200": 3}
+    summary = spider_summary("gorod55", ok_stats, "finished")
+    assert summary["failed"] is True
+    assert summary["run_failures"][0]["cause"] == "write"
+    assert summary["counts"]["not_written"] == 2

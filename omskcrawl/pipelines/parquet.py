@@ -31,9 +31,15 @@ from scrapy.utils.defer import deferred_from_coro
 from omskcrawl.failures import record_failure
 from omskcrawl.pipelines.validate import Quarantined
 from omskcrawl.run import run_started
+from omskcrawl.runlock import RunLock, lock_from_settings
 from omskcrawl.schema import FILE_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION
 from omskcrawl.signals import files_published, rows_lost
-from omskcrawl.storage import PartitionedWriter, WriteFailed, WrittenFile
+from omskcrawl.storage import (
+    PartitionedWriter,
+    WriteFailed,
+    WrittenFile,
+    remove_dead_tmp_files,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +99,17 @@ class ParquetPipeline:
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         pipeline.signals = crawler.signals
         pipeline.crawler = crawler
+        if settings.getbool("OMSKCRAWL_RUN_LOCK"):
+            pipeline.remove_dead_files(lock_from_settings(settings))
         return pipeline
+
+    def remove_dead_files(self, lock: RunLock) -> None:
+        """Dot-files of dead runs: removed only under the run lock (no other run alive)."""
+        with lock:  # this process holds it already (RunLockExtension): a counted re-take
+            removed = remove_dead_tmp_files(self.root, self.run_id)
+        if removed:
+            logger.warning("removed %d unpublished files of dead runs", len(removed))
+            self.stats.inc_value("omskcrawl/dead_tmp_removed", len(removed))
 
     def _row(self, item: Any) -> dict[str, Any]:
         row = ItemAdapter(item).asdict()
