@@ -113,8 +113,12 @@ def load(
     latest_versions: bool = True,
     unique_stories: bool = False,
     dtype_backend: Literal["numpy", "pyarrow"] = "numpy",
+    as_of: date | datetime | str | None = None,
 ) -> pd.DataFrame:
     """The dataset as a DataFrame, filtered and projected before anything is read.
+
+    `as_of`: the dataset as it was known then — rows captured by then
+    (`crawled_at <= as_of`), so the newest version per URL is the newest as of then.
 
     With the default `dtype_backend="numpy"`: timestamps `datetime64[us, UTC]`,
     `tags`/`tag_keys`/`authors`/`attachments` Python lists, `crawl_date` Python
@@ -131,9 +135,11 @@ def load(
     needed += [c for c in extra if c not in needed]
 
     if (Path(path) / "articles").exists():
-        table = articles_dataset(path).to_table(
-            columns=needed, filter=row_filter(sources, since, until, filters)
-        )
+        where = row_filter(sources, since, until, filters)
+        if as_of is not None:
+            known = pc.field("crawled_at") <= pa.scalar(utc_timestamp(as_of), type=_TS)
+            where = known if where is None else where & known
+        table = articles_dataset(path).to_table(columns=needed, filter=where)
     else:
         table = ARTICLE_SCHEMA.empty_table().select(needed)
     df = _to_pandas(table, dtype_backend)

@@ -32,3 +32,5 @@ class ArticleItem(scrapy.Item):
     duplicate_of = scrapy.Field()
     crawled_at = scrapy.Field()
     run_id = scrapy.Field()
+    warc_file = scrapy.Field()
+    warc_record_id = scrapy.Field()

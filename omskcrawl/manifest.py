@@ -1,22 +1,29 @@
 """The run manifest `<root>/runs/<run_id>.json`: what ran, what came out, where it went.
 
-Written by `ManifestExtension` when a single spider closes, or once for the
-whole run by `scrapy crawlall` (OMSKCRAWL_MANIFEST_PER_SPIDER = False there).
-Everything in it comes from the crawl stats.
+Written by `ManifestExtension` when a single crawl ends, or once for the
+whole run by `scrapy crawlall` / `scrapy replay` (OMSKCRAWL_MANIFEST_PER_SPIDER =
+False there). Counts come from the crawl stats. Every file the run wrote
+(Parquet, quarantine, WARC) is listed with its size and sha256 (`file_entry`),
+beside the input WARCs of a replay, the software versions and the settings
+that shaped the run; `verify` checks an export folder against its manifests.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 
 from omskcrawl.failures import RUN_FAILURES
 from omskcrawl.schema import SCHEMA_VERSION
@@ -83,9 +90,94 @@ def spider_summary(
     }
 
 
+# Top folders of the export root whose files a manifest lists.
+LISTED_FOLDERS = ("articles", "quarantine", "warc")
+SOFTWARE = ("omskcrawl", "scrapy", "warcio", "pyarrow")
+# Scrapy settings that change what a run fetches or writes (besides every OMSKCRAWL_*).
+SHAPING_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_DELAY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "AUTOTHROTTLE_ENABLED",
+    "DOWNLOAD_MAXSIZE",
+    "HTTPCACHE_ENABLED",
+)
+
+
+def sha256_of(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def relative(root: Path, path: str | Path) -> str:
+    """`path` relative to the export root (as manifests store it), when it lies inside.
+
+    >>> relative(Path("exports"), "exports/warc/a.warc.gz")
+    'warc/a.warc.gz'
+    """
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def kind_of(rel_path: str) -> str:
+    """The file kind from its folder: articles, quarantine or warc.
+
+    >>> kind_of("articles/source=bk55/crawl_date=2026-12-01/part-r-1.parquet")
+    'articles'
+    """
+    return rel_path.split("/", 1)[0]
+
+
+def file_entry(root: Path, path: str | Path, rows: int | None = None) -> dict[str, Any]:
+    """How a manifest lists one written file: path (relative to root), kind, rows, size, sha256."""
+    rel = relative(root, path)
+    full = root / rel
+    return {
+        "path": rel,
+        "kind": kind_of(rel),
+        "rows": rows,
+        "bytes": full.stat().st_size,
+        "sha256": sha256_of(full),
+    }
+
+
+def software_versions() -> dict[str, str]:
+    out = {}
+    for name in SOFTWARE:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def run_context(settings: BaseSettings) -> dict[str, Any]:
+    """Software, the settings that shaped the run, and the WARC files a replay read."""
+    from omskcrawl.warc.index import shared_index
+
+    names = sorted(k for k in settings.attributes if k.startswith("OMSKCRAWL_"))
+    shaping = {name: settings.get(name) for name in (*SHAPING_SETTINGS, *names)}
+    warcs = settings.getlist("OMSKCRAWL_REPLAY_WARC")
+    inputs = [vars(a) for a in shared_index(warcs).archives] if warcs else []
+    return {
+        "software": software_versions(),
+        "settings": json.loads(json.dumps(shaping, default=str)),
+        "inputs": inputs,
+    }
+
+
 def write_manifest(
-    root: Path, run_id: str, started: datetime, spiders: list[dict[str, Any]]
+    root: Path,
+    run_id: str,
+    started: datetime,
+    spiders: list[dict[str, Any]],
+    context: Mapping[str, Any] | None = None,
 ) -> Path:
+    files = [file_entry(root, f["path"], f.get("rows")) for s in spiders for f in s["files"]]
     manifest = {
         "run_id": run_id,
         "schema_version": SCHEMA_VERSION,
@@ -97,8 +189,11 @@ def write_manifest(
             {"spider": s["spider"], **f} for s in spiders for f in s.get("run_failures", [])
         ],
         "totals": {key: sum(s["counts"].get(key, 0) for s in spiders) for key in OUTCOMES},
-        "files": [f for s in spiders for f in s["files"]],
-        "per_spider": spiders,
+        "files": files,
+        **(context or {}),
+        "per_spider": [
+            {**s, "files": [relative(root, f["path"]) for f in s["files"]]} for s in spiders
+        ],
     }
     path = root / "runs" / f"{run_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,18 +213,76 @@ class ManifestExtension:
             raise NotConfigured  # crawlall/replay write one manifest for the whole run
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.closed = (spider.name, reason)
+
+    def engine_stopped(self) -> None:
+        # After spider_closed: every component (the WARC writer too) has listed its files.
+        if not hasattr(self, "closed"):
+            return
+        name, reason = self.closed
         settings = self.crawler.settings
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        summary = spider_summary(spider.name, stats, reason)
         started = datetime.fromisoformat(settings["OMSKCRAWL_RUN_STARTED"])
         path = write_manifest(
             Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
             settings["OMSKCRAWL_RUN_ID"],
             started,
-            [summary],
+            [spider_summary(name, stats, reason)],
+            run_context(settings),
         )
         self.crawler.stats.set_value("omskcrawl/manifest", str(path))
+
+
+# Fixity ----------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    """An export folder checked against its manifests."""
+
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.changed or self.unlisted)
+
+
+def verify(root: Path) -> Verification:
+    """Every file each manifest lists (size, sha256), and files no manifest lists.
+
+    A manifest may list `removed` paths (files a later step such as compaction
+    deleted on purpose); those are not reported missing.
+    """
+    result = Verification()
+    listed: dict[str, dict[str, Any]] = {}
+    removed: set[str] = set()
+    for manifest_path in sorted((root / "runs").glob("*.json")):
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        removed.update(manifest.get("removed", []))
+        for entry in manifest.get("files", []):
+            listed[entry["path"]] = entry
+    for rel, entry in sorted(listed.items()):
+        if rel in removed:
+            continue
+        path = root / rel
+        result.checked += 1
+        if not path.is_file():
+            result.missing.append(rel)
+        elif path.stat().st_size != entry.get("bytes") or sha256_of(path) != entry.get("sha256"):
+            result.changed.append(rel)
+    for folder in LISTED_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if not path.is_file() or path.name.startswith(".") or path.suffix == ".cdxj":
+                continue
+            rel = path.relative_to(root).as_posix()
+            if rel not in listed:
+                result.unlisted.append(rel)
+    return result

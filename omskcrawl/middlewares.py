@@ -21,6 +21,7 @@ from scrapy.statscollectors import StatsCollector
 from omskcrawl.dedup.state import State, state_from_settings
 from omskcrawl.discovery import Entry
 from omskcrawl.normalize import canonical_url, parse_date
+from omskcrawl.replay import REPLAY_CAPTURE
 from omskcrawl.spiders.base import ENTRY
 
 
@@ -59,6 +60,8 @@ class IncrementalMiddleware:
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("omskcrawl_kind") != "article":
+            return
+        if REPLAY_CAPTURE in request.meta:  # a later capture of a replayed URL: always read
             return
         known = self.state.get_url(canonical_url(request.url))
         if known is None:

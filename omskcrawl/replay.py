@@ -3,23 +3,20 @@
 With `OMSKCRAWL_REPLAY_WARC` set (paths or globs), every http(s) request is
 answered from the archives: spiders run unchanged with their real URLs. A URL
 not in the archives gets a 404 (stat `omskcrawl/replay/miss`). Without it,
-requests go to Scrapy's normal HTTP handler. The response carries its capture
-time (`WARC-Date`) in `meta["omskcrawl_captured_at"]`, so relative dates
-(«вчера», «5 минут назад») are read against the moment the page was fetched.
+requests go to Scrapy's normal HTTP handler.
 
-`write_sample_warc` packs the bundled sample pages (fixture folders) into a
-WARC, the same form a live capture takes.
+Each replayed response carries its capture time (`WARC-Date`) in
+`meta[CAPTURED_AT]` (relative dates, `crawled_at`, the `crawl_date` partition)
+and its record in `meta[WARC_RECORD]`. A URL captured several times is replayed
+once per capture, oldest first: the handler answers with the capture asked for
+in `meta[REPLAY_CAPTURE]` (the first by default) and `ReplayCapturesMiddleware`
+asks for the next one once the spider has handled this one.
 """
 
 from __future__ import annotations
 
-import glob
-import json
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from io import BytesIO
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,90 +24,19 @@ from scrapy import Request
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.http import Headers, Response
-from scrapy.responsetypes import responsetypes
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
-from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
-from omskcrawl.spiders.base import CAPTURED_AT
+from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
+from omskcrawl.warc.index import read_capture, shared_index
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_ROOT = Path(__file__).parent / "sample" / "sites"
-
-
-def _variants(url: str) -> list[str]:
-    """The same resource under http/https and with or without `www.`."""
-    out = [url]
-    scheme, _, rest = url.partition("://")
-    other = "https" if scheme == "http" else "http"
-    hosts = [rest]
-    if rest.startswith("www."):
-        hosts.append(rest[4:])
-    else:
-        hosts.append("www." + rest)
-    for host in hosts:
-        for s in (scheme, other):
-            candidate = f"{s}://{host}"
-            if candidate not in out:
-                out.append(candidate)
-    return out
-
-
-@dataclass(frozen=True)
-class Capture:
-    path: str
-    offset: int
-
-
-class WarcIndex:
-    """URL → where its response record sits; built by one streaming pass."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.entries: dict[str, Capture] = {}
-        for pattern in paths:
-            matches = sorted(glob.glob(pattern)) or [pattern]
-            for path in matches:
-                self._index(path)
-
-    def _index(self, path: str) -> None:
-        with open(path, "rb") as f:
-            records = ArchiveIterator(f)
-            for record in records:
-                if record.rec_type != "response":
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                # Later captures of a URL replace earlier ones.
-                self.entries[url] = Capture(path, records.get_record_offset())
-
-    def find(self, url: str) -> Capture | None:
-        for candidate in _variants(url):
-            if candidate in self.entries:
-                return self.entries[candidate]
-        return None
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-
-def read_capture(capture: Capture, url: str) -> tuple[Response, datetime]:
-    with open(capture.path, "rb") as f:
-        f.seek(capture.offset)
-        record = next(iter(ArchiveIterator(f)))
-        http = record.http_headers
-        status = int(http.get_statuscode()) if http else 200
-        headers = Headers()
-        for name, value in http.headers if http else []:
-            if name.lower() not in ("content-length", "transfer-encoding", "content-encoding"):
-                headers.appendlist(name, value)
-        body = record.content_stream().read()
-        captured = datetime.fromisoformat(
-            record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00")
-        )
-    cls = responsetypes.from_args(headers=headers, url=url, body=body)
-    return cls(url=url, status=status, headers=headers, body=body), captured
+# (url, n): answer `url` with its n-th capture (0 = oldest).
+REPLAY_CAPTURE = "omskcrawl_replay_capture"
+# (url, n): the capture the spider middleware asks for after this response.
+REPLAY_NEXT = "omskcrawl_replay_next"
 
 
 class ReplayOrLiveHandler(BaseDownloadHandler):
@@ -121,23 +47,29 @@ class ReplayOrLiveHandler(BaseDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         paths = crawler.settings.getlist("OMSKCRAWL_REPLAY_WARC")
-        self.index = WarcIndex(paths) if paths else None
+        self.index = shared_index(paths) if paths else None
         self.live = None if paths else build_from_crawler(HTTP11DownloadHandler, crawler)
-        if self.index is not None:
-            logger.info("replaying %d captures from %s", len(self.index), paths)
 
     async def download_request(self, request: Request) -> Response:
         if self.index is None:
             assert self.live is not None
             return await self.live.download_request(request)
         stats = self.crawler.stats
-        capture = self.index.find(request.url)
-        if capture is None:
+        captures = self.index.find(request.url)
+        asked_url, n = request.meta.get(REPLAY_CAPTURE, (request.url, 0))
+        n = n if asked_url == request.url else 0
+        if n >= len(captures):
             if stats:
                 stats.inc_value("omskcrawl/replay/miss")
             return Response(request.url, status=404, body=b"", request=request)
-        response, captured = read_capture(capture, request.url)
-        request.meta[CAPTURED_AT] = captured
+        capture = captures[n]
+        response = read_capture(capture, request.url)
+        request.meta[CAPTURED_AT] = capture.captured_at
+        request.meta[WARC_RECORD] = (Path(capture.path).name, capture.record_id)
+        if n + 1 < len(captures):
+            request.meta[REPLAY_NEXT] = (request.url, n + 1)
+        else:
+            request.meta.pop(REPLAY_NEXT, None)
         if stats:
             stats.inc_value("omskcrawl/replay/hit")
         return response
@@ -147,91 +79,41 @@ class ReplayOrLiveHandler(BaseDownloadHandler):
             await self.live.close()
 
 
-# Sample / fixture folders ------------------------------------------------------
+class ReplayCapturesMiddleware:
+    """Spider middleware: after a replayed response, request the URL's next capture.
 
+    The next capture goes through the same callback, after this one's output, so
+    the captures of one URL reach the pipelines in capture order.
+    """
 
-@dataclass(frozen=True)
-class Fixture:
-    """One recorded page: `meta.json` + the page bytes (+ `expected.json`)."""
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplayCapturesMiddleware:
+        if not crawler.settings.getlist("OMSKCRAWL_REPLAY_WARC"):
+            raise NotConfigured("not replaying")
+        return cls()
 
-    folder: Path
-    meta: dict[str, Any]
+    def _next(self, response: Response) -> Request | None:
+        nxt = response.meta.get(REPLAY_NEXT)
+        if nxt is None or response.request is None:
+            return None
+        url, n = nxt
+        meta = {k: v for k, v in response.meta.items() if k not in (REPLAY_NEXT, WARC_RECORD)}
+        meta[REPLAY_CAPTURE] = (url, n)
+        for key in [k for k in meta if k.startswith("redirect_")]:
+            del meta[key]
+        return response.request.replace(url=url, meta=meta, dont_filter=True)
 
-    @property
-    def spider(self) -> str:
-        return self.folder.parent.name
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        yield from result
+        nxt = self._next(response)
+        if nxt is not None:
+            yield nxt
 
-    @property
-    def name(self) -> str:
-        return f"{self.spider}/{self.folder.name}"
-
-    @property
-    def url(self) -> str:
-        return str(self.meta["url"])
-
-    @property
-    def kind(self) -> str:
-        return str(self.meta["kind"])
-
-    @property
-    def crawl_time(self) -> datetime:
-        value = datetime.fromisoformat(self.meta["crawl_time"])
-        if value.tzinfo is None:
-            raise ValueError(f"{self.folder}: crawl_time needs a zone offset")
-        return value
-
-    @property
-    def body(self) -> bytes:
-        return (self.folder / self.meta.get("file", "page.html")).read_bytes()
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return dict(self.meta.get("headers", {}))
-
-    def expected(self) -> dict[str, Any] | None:
-        path = self.folder / "expected.json"
-        return json.loads(path.read_text("utf-8")) if path.exists() else None
-
-    def response(self) -> Response:
-        headers = Headers(self.headers)
-        cls = responsetypes.from_args(headers=headers, url=self.url, body=self.body)
-        request = Request(self.url, meta={CAPTURED_AT: self.crawl_time})
-        return cls(
-            url=self.url,
-            status=int(self.meta.get("status", 200)),
-            headers=headers,
-            body=self.body,
-            request=request,
-        )
-
-
-def iter_fixtures(root: Path = SAMPLE_ROOT) -> Iterator[Fixture]:
-    for meta_path in sorted(root.glob("*/*/meta.json")):
-        meta = json.loads(meta_path.read_text("utf-8"))
-        yield Fixture(meta_path.parent, meta)
-
-
-def write_sample_warc(out: Path, root: Path = SAMPLE_ROOT) -> int:
-    """Pack every fixture page into one gzipped WARC; returns the record count."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    tmp = out.with_name("." + out.name + ".tmp")
-    with open(tmp, "wb") as f:
-        writer = WARCWriter(f, gzip=True)
-        for fixture in iter_fixtures(root):
-            status = int(fixture.meta.get("status", 200))
-            headers = list(fixture.headers.items())
-            headers.append(("Content-Length", str(len(fixture.body))))
-            http = StatusAndHeaders(f"{status} OK", headers, protocol="HTTP/1.1")
-            when = fixture.crawl_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            record = writer.create_warc_record(
-                fixture.url,
-                "response",
-                payload=BytesIO(fixture.body),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": when},
-            )
-            writer.write_record(record)
-            count += 1
-    tmp.replace(out)
-    return count
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            yield item
+        nxt = self._next(response)
+        if nxt is not None:
+            yield nxt

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"  # 2: tag_keys; duplicate_of = the first stored item
+# 2: tag_keys; duplicate_of = the first stored item.
+# 3: warc_file, warc_record_id; crawl_date = capture date.
+SCHEMA_VERSION = "3"
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -50,6 +52,8 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("duplicate_of", pa.string()),
         pa.field("crawled_at", TIMESTAMP),
         pa.field("run_id", pa.string()),
+        pa.field("warc_file", pa.string()),
+        pa.field("warc_record_id", pa.string()),
     ],
     metadata={"omskcrawl.schema_version": SCHEMA_VERSION},
 )
@@ -71,7 +75,7 @@ COLUMN_DOCS: dict[str, str] = {
     "url": "Canonical URL of the article (tracking parameters, fragments, amp/print/mobile "
     "variants removed; rel=canonical honoured). One story may have several versions.",
     "source": "Spider name (site), e.g. `omskinform`. Partition key.",
-    "crawl_date": "UTC date the run started. Partition key.",
+    "crawl_date": "UTC date of `crawled_at`: the day the page was captured. Partition key.",
     "fetched_url": "The URL that was actually fetched, before canonicalisation.",
     "title": "Headline, cleaned: whitespace collapsed, printed-twice headlines kept once, "
     "site-name suffixes and [ФОТО]/[ВИДЕО]/18+ markers removed.",
@@ -103,4 +107,7 @@ COLUMN_DOCS: dict[str, str] = {
     "at the head too (sort a story's rows by `published_at` for the earliest).",
     "crawled_at": "When the page was fetched (UTC); for replayed captures, the capture time.",
     "run_id": "Id of the run that wrote the row (also in the file name and run manifest).",
+    "warc_file": "Name of the WARC file (under `exports/warc/` for our captures) holding the "
+    "response the row was extracted from; null when WARC capture was off.",
+    "warc_record_id": "WARC-Record-ID of that response record (`<urn:uuid:…>`).",
 }

@@ -68,4 +68,13 @@ OMSKCRAWL_STATE_LOCK_TIMEOUT = 30.0
 # Incremental crawling (omskcrawl.middlewares.IncrementalMiddleware).
 OMSKCRAWL_INCREMENTAL = True
 OMSKCRAWL_REVISIT_AFTER_HOURS = ""  # empty: only when the feed says it changed; 0: always
-DOWNLOADER_MIDDLEWARES = {"omskcrawl.middlewares.IncrementalMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "omskcrawl.middlewares.IncrementalMiddleware": 50,
+    # Next to the download handler: archives bytes as received (before decompression).
+    "omskcrawl.warc.capture.WarcCaptureMiddleware": 950,
+}
+SPIDER_MIDDLEWARES = {"omskcrawl.replay.ReplayCapturesMiddleware": 50}
+
+# WARC capture of every live response (omskcrawl.warc.capture) under <export dir>/warc/.
+OMSKCRAWL_WARC_ENABLED = True
+OMSKCRAWL_WARC_MAX_BYTES = 1_000_000_000

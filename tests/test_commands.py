@@ -12,7 +12,8 @@ import pandas as pd
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from omskcrawl.replay import Fixture, iter_fixtures, write_sample_warc
+from omskcrawl.fixtures import Fixture, iter_fixtures
+from omskcrawl.warc.sample import write_sample_warc
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "omskcrawl" / "sample" / "sites"

@@ -15,8 +15,9 @@ from scrapy.utils.test import get_crawler
 from omskcrawl.dedup.state import UrlRecord
 from omskcrawl.discovery import Entry
 from omskcrawl.middlewares import IncrementalMiddleware
-from omskcrawl.spiders.base import CAPTURED_AT, ENTRY
+from omskcrawl.spiders.base import ENTRY
 from omskcrawl.spiders.gorod55 import Gorod55Spider
+from omskcrawl.warc import CAPTURED_AT
 from tests.conftest import make_spider
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)

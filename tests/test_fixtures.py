@@ -13,7 +13,7 @@ import scrapy
 from scrapy.spiderloader import SpiderLoader
 
 from omskcrawl.extract.article import item_to_json
-from omskcrawl.replay import Fixture, iter_fixtures
+from omskcrawl.fixtures import Fixture, iter_fixtures
 from omskcrawl.spiders.base import NewsSpider
 from tests.conftest import make_spider
 

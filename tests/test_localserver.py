@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omskcrawl.replay import iter_fixtures
+from omskcrawl.fixtures import iter_fixtures
 
 ROOT = Path(__file__).parent.parent
 ARTICLES = [f for f in iter_fixtures() if f.spider == "omskinform" and f.kind == "article"]

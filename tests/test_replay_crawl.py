@@ -15,8 +15,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from omskcrawl.dataset import articles_dataset, load
+from omskcrawl.fixtures import iter_fixtures
 from omskcrawl.pipelines.dedup import item_id
-from omskcrawl.replay import iter_fixtures
 from omskcrawl.schema import ARTICLE_SCHEMA
 
 ROOT = Path(__file__).parent.parent

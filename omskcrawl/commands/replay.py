@@ -14,9 +14,9 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
 from omskcrawl.commands.crawlall import run_all
-from omskcrawl.replay import write_sample_warc
 from omskcrawl.run import ensure_run
 from omskcrawl.runlock import hold_or_exit
+from omskcrawl.warc.sample import write_sample_warc
 
 
 class Command(BaseRunSpiderCommand):

@@ -5,6 +5,8 @@ For each valid item, against the persistent state (`omskcrawl.dedup.state`):
    (`omskcrawl/dedup/unchanged`).
 2. Same URL, changed content → written as the next `version`, with
    `previous_hash`; its story group is kept (`omskcrawl/dedup/new_version`).
+   A capture older than the stored version's (replaying history after a newer
+   crawl) is not written: versions follow capture time (`omskcrawl/dedup/older_capture`).
 3. New URL whose content is identical to another URL of the same source →
    dropped as the same article under two URLs (`omskcrawl/duplicates/same_content`).
 4. New URL → compared with stored items published within the time window that
@@ -135,9 +137,13 @@ class DedupPipeline:
         fetched = _timestamp(adapter.get("crawled_at"))
         if known is not None:
             if known.content_hash == digest:
-                self.state.touch_url(url, fetched)
+                self.state.touch_url(url, max(fetched, known.fetched_ts))
                 self.stats.inc_value("omskcrawl/dedup/unchanged")
                 raise DropItem(f"unchanged since version {known.version}: {url}")
+            if fetched < known.fetched_ts:
+                # A replayed capture older than what the state holds is not a newer version.
+                self.stats.inc_value("omskcrawl/dedup/older_capture")
+                raise DropItem(f"captured before stored version {known.version}: {url}")
             adapter["version"] = known.version + 1
             adapter["previous_hash"] = known.content_hash
             adapter["story_id"] = known.story_id

@@ -1,6 +1,7 @@
 """The Parquet writer: articles and quarantine, streamed, atomic, never overwriting.
 
-Articles: `<root>/articles/source=<name>/crawl_date=YYYY-MM-DD/part-<run_id>-<n>.parquet`.
+Articles: `<root>/articles/source=<name>/crawl_date=YYYY-MM-DD/part-<run_id>-<n>.parquet`,
+`crawl_date` being the capture date of the row (`crawled_at`, UTC).
 Quarantine: `<root>/quarantine/crawl_date=YYYY-MM-DD/part-<run_id>-<n>.parquet`, with `reason`.
 Files written (path, rows) go to stats `omskcrawl/files`, which the manifest reads.
 
@@ -16,6 +17,7 @@ them again. Dot-files of dead runs are removed at the start (under the run lock)
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +116,11 @@ class ParquetPipeline:
     def _row(self, item: Any) -> dict[str, Any]:
         row = ItemAdapter(item).asdict()
         row["run_id"] = self.run_id
-        row["crawl_date"] = self.crawl_date
+        crawled = row.get("crawled_at")
+        # Partitioned by capture date, so replayed history lands where a live crawl put it.
+        row["crawl_date"] = (
+            crawled.astimezone(UTC).date().isoformat() if crawled else self.crawl_date
+        )
         return row
 
     def process_item(self, item: Any) -> Any:

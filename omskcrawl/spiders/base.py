@@ -36,8 +36,8 @@ from omskcrawl.extract.article import GENERIC, ArticleSelectors, Hints, extract_
 from omskcrawl.items import ArticleItem
 from omskcrawl.normalize import parse_date
 from omskcrawl.normalize.dates import date_from_url
+from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
 
-CAPTURED_AT = "omskcrawl_captured_at"
 PROBE_TRIES = 5
 ENTRY = "omskcrawl_entry"
 
@@ -240,4 +240,5 @@ class NewsSpider(scrapy.Spider):
             source=self.name,
         )
         item["crawled_at"] = now.astimezone(UTC)
+        item["warc_file"], item["warc_record_id"] = response.meta.get(WARC_RECORD, (None, None))
         yield item
