@@ -221,10 +221,11 @@ def test_manifest_lists_files_with_checksums(crawled: tuple[Path, Path]) -> None
 
 
 def comparable(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows without run ids; a story group named by its members, not by the id of whichever
-    member was stored first (two sites crawled at once store their items in either order)."""
+    """Rows without run ids; a story group named by its members, not by its head (the member
+    stored first, whose id is `story_id` and URL `duplicate_of`): two sites crawled at once
+    store their items in either order."""
     members = df.groupby("story_id")["url"].agg(lambda urls: " ".join(sorted(urls)))
-    df = df.assign(story_id=df["story_id"].map(members)).drop(columns="run_id")
+    df = df.assign(story_id=df["story_id"].map(members)).drop(columns=["run_id", "duplicate_of"])
     return df.sort_values("url").reset_index(drop=True)
 
 

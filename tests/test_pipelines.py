@@ -118,6 +118,28 @@ def test_new_unchanged_and_edited(state: Any) -> None:
     assert s.get_value("omskcrawl/dedup/new_version") == 1
 
 
+def test_versions_follow_capture_time(state: Any) -> None:
+    """Replaying an older capture after a newer one never makes it the newer version."""
+    s = stats()
+    dedup = DedupPipeline(state, s)
+    url = "https://gorod55.ru/news/1"
+    later = T0 + timedelta(days=30)
+    dedup.process_item(article(url, "Заголовок", PRESS, crawled_at=later))
+    older = article(url, "Заголовок", PRESS + " Первая редакция.", crawled_at=T0)
+    with pytest.raises(DropItem, match="captured before stored version 1"):
+        dedup.process_item(older)
+    assert s.get_value("omskcrawl/dedup/older_capture") == 1
+    # An older capture with the stored text does not move the last fetch back either.
+    with pytest.raises(DropItem, match="unchanged"):
+        dedup.process_item(article(url, "Заголовок", PRESS, crawled_at=T0))
+    record = state.get_url(url)
+    assert record is not None and record.fetched_ts == later.timestamp()
+    newer = dedup.process_item(
+        article(url, "Заголовок", PRESS + " Обновлено.", crawled_at=later + timedelta(days=1))
+    )
+    assert newer["version"] == 2
+
+
 def test_same_content_under_two_urls_of_one_source(state: Any) -> None:
     s = stats()
     dedup = DedupPipeline(state, s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -95,6 +95,11 @@ def test_seed_article_row(first_run: tuple[Path, object]) -> None:
     assert "Напомним" in row["body"] and "Подпишитесь" not in row["body"]
     assert row["body"].count("Правительство Омской области") == 1
     assert len(row["tags"]) == 9
+    # Time comes from the capture: crawled_at and the crawl_date partition.
+    page = next(f for f in iter_fixtures() if f.url == row["fetched_url"])
+    assert row["crawled_at"] == pd.Timestamp(page.crawl_time)
+    assert row["crawl_date"] == page.crawl_time.astimezone(UTC).date()
+    assert row["warc_file"] == "sample.warc.gz" and row["warc_record_id"].startswith("<urn:uuid:")
 
 
 def test_one_story_on_several_outlets(first_run: tuple[Path, object]) -> None:
@@ -178,3 +183,7 @@ def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path:
     assert versions["story_id"].nunique() == 1
     latest = load(exports)
     assert latest[latest["fetched_url"] == article.url]["version"].tolist() == [2]
+    # As known just before the edit was captured: the earlier version.
+    before = load(exports, as_of=datetime.fromisoformat(later) - timedelta(seconds=1))
+    assert before[before["fetched_url"] == article.url]["version"].tolist() == [1]
+    assert "7 млрд" in before[before["fetched_url"] == article.url].iloc[0]["body"]
