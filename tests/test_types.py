@@ -49,6 +49,8 @@ def article(n: int, source: str, day: str, **extra: object) -> dict[str, object]
         "story_id": f"s{n}",
         "crawled_at": datetime(2024, 11, 21, 3, 0, tzinfo=UTC),
         "run_id": "r1",
+        "warc_file": "r1-site-00001.warc.gz",
+        "warc_record_id": f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>",
     }
     row.update(extra)
     return row
