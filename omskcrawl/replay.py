@@ -89,7 +89,7 @@ class ReplayCapturesMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayCapturesMiddleware:
         if not crawler.settings.getlist("OMSKCRAWL_REPLAY_WARC"):
-            raise NotConfigured("not replaying")
+            raise NotConfigured
         return cls()
 
     def _next(self, response: Response) -> Request | None:

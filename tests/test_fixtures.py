@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,32 +12,12 @@ import scrapy
 from scrapy.spiderloader import SpiderLoader
 
 from omskcrawl.extract.article import item_to_json
-from omskcrawl.fixtures import Fixture, iter_fixtures
+from omskcrawl.fixtures import Fixture, iter_fixtures, run_fixture
 from omskcrawl.spiders.base import NewsSpider
 from tests.conftest import make_spider
 
 FIXTURES = list(iter_fixtures())
 REQUIRED_ARTICLE_KEYS = {"url", "title", "published_at", "date_source", "body", "tags", "authors"}
-RUN_FIELDS = {
-    "crawled_at",
-    "run_id",
-    "version",
-    "previous_hash",
-    "story_id",
-    "duplicate_of",
-    "crawl_date",
-}
-
-
-def run_fixture(spider: NewsSpider, fixture: Fixture) -> list[Any]:
-    response = fixture.response()
-    callback = {
-        "article": spider.parse_article,
-        "feed": spider.parse_feed,
-        "sitemap": spider.parse_sitemap,
-        "listing": spider.parse_listing,
-    }[fixture.kind]
-    return list(callback(response))
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.name)

@@ -93,7 +93,7 @@ class WarcCaptureMiddleware:
         if not settings.getbool("OMSKCRAWL_WARC_ENABLED", True):
             raise NotConfigured("OMSKCRAWL_WARC_ENABLED is off")
         if settings.getlist("OMSKCRAWL_REPLAY_WARC"):
-            raise NotConfigured("replaying: the input archives are the record")
+            raise NotConfigured  # replaying: the input archives are the record
         assert crawler.stats is not None and crawler.spidercls is not None
         run_id = settings["OMSKCRAWL_RUN_ID"]
         info = {
