@@ -34,3 +34,19 @@ class ArticleItem(scrapy.Item):
     run_id = scrapy.Field()
     warc_file = scrapy.Field()
     warc_record_id = scrapy.Field()
+
+
+class RejectedPage(scrapy.Item):
+    """A fetched article page that is no article (empty, binary, soft 404, ...).
+
+    Validation quarantines it with `reason`; it is never written as an article.
+    """
+
+    url = scrapy.Field()
+    fetched_url = scrapy.Field()
+    source = scrapy.Field()
+    title = scrapy.Field()
+    crawled_at = scrapy.Field()
+    warc_file = scrapy.Field()
+    warc_record_id = scrapy.Field()
+    reason = scrapy.Field()

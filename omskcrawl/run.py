@@ -6,6 +6,7 @@ as `scrapy crawlall` does to share one id among all its spiders) and a start tim
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -22,6 +23,26 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def check_run_id(run_id: str) -> str:
+    """`run_id` when it is safe in a file name (letters, digits, `.`, `_`, `-`), else ValueError.
+
+    >>> check_run_id("20261126T030000Z-a1b2c3")
+    '20261126T030000Z-a1b2c3'
+    >>> check_run_id("../../x")
+    Traceback (most recent call last):
+    ...
+    ValueError: OMSKCRAWL_RUN_ID '../../x' is not a safe name: use letters, digits, '.', '_', '-'
+    """
+    if not RUN_ID.fullmatch(run_id) or ".." in run_id:
+        raise ValueError(
+            f"OMSKCRAWL_RUN_ID {run_id!r} is not a safe name: use letters, digits, '.', '_', '-'"
+        )
+    return run_id
+
+
 def run_started(settings: BaseSettings) -> datetime:
     return datetime.fromisoformat(settings["OMSKCRAWL_RUN_STARTED"])
 
@@ -33,6 +54,7 @@ def ensure_run(settings: BaseSettings, priority: str = "addon") -> None:
         settings.set("OMSKCRAWL_RUN_STARTED", now.isoformat(), priority=priority)
     if not settings.get("OMSKCRAWL_RUN_ID"):
         settings.set("OMSKCRAWL_RUN_ID", new_run_id(now), priority=priority)
+    check_run_id(settings["OMSKCRAWL_RUN_ID"])
 
 
 class RunAddon:

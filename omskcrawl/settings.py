@@ -54,6 +54,12 @@ OMSKCRAWL_PARQUET_ENABLED = True
 OMSKCRAWL_PARQUET_BATCH_SIZE = 500
 OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE = 100_000
 OMSKCRAWL_MANIFEST_PER_SPIDER = True
+# Bounded cost per page (omskcrawl.spiders.base, omskcrawl.pipelines.validate): larger pages
+# and longer fields are quarantined with the reason.
+OMSKCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024
+OMSKCRAWL_MAX_TITLE_CHARS = 500
+OMSKCRAWL_MAX_LEAD_CHARS = 3000
+OMSKCRAWL_MAX_BODY_CHARS = 500_000
 
 # Dedup and versions (omskcrawl.pipelines.dedup); state backend: sqlite (default) or redis.
 OMSKCRAWL_DEDUP_ENABLED = True

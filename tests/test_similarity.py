@@ -507,3 +507,14 @@ def test_a_new_headline_costs_one_model_pass() -> None:
     headline_vectors(titles)
     per_headline = (time.perf_counter() - start) / len(titles)
     assert per_headline < 0.3  # ~30 ms on the development machine
+
+
+def test_a_number_conflict_vetoes_even_near_numbers() -> None:
+    # «номер 1007» and «номер 1018» are within 10 % of each other but name different things.
+    assert not same_story(
+        "Поезд номер 1007 задержали в Омске", "Поезд номер 1018 задержали в Омске"
+    )
+    assert same_story(
+        "На ремонт дорог Омска выделят почти 100 млн рублей",
+        "На ремонт омских дорог выделят 96 миллионов рублей",
+    )

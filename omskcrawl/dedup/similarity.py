@@ -378,9 +378,17 @@ def _same_stem(a: str, b: str, person: bool) -> bool:
 
 
 def _near_numbers(a: str, b: str) -> bool:
+    """Two amounts that may be one rounded: within 10 %, one of them round or fractional.
+
+    Two exact integers are identifiers or counts (`номер 1007`, `номер 1018`): never near.
+
+    >>> _near_numbers("96", "100"), _near_numbers("1007", "1018"), _near_numbers("2024", "2025")
+    (True, False, False)
+    """
     x, y = float(a), float(b)
     is_year = 1900 <= x <= 2100 or 1900 <= y <= 2100
-    return not is_year and min(x, y) >= 10 and abs(x - y) <= 0.1 * max(x, y)
+    approximate = any(not v.is_integer() or v % 10 == 0 for v in (x, y))
+    return not is_year and approximate and min(x, y) >= 10 and abs(x - y) <= 0.1 * max(x, y)
 
 
 def _match_credits(a: _Headline, b: _Headline) -> tuple[dict[str, float], dict[str, float]]:

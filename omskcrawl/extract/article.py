@@ -38,6 +38,7 @@ from omskcrawl.normalize import (
 )
 from omskcrawl.normalize.dates import date_from_url
 from omskcrawl.normalize.text import fold_key
+from omskcrawl.normalize.urls import web_url
 
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|odt|ods|zip|rar|7z)(?:$|[?#])", re.I)
 DROP_IN_BODY = ("script", "style", "noscript", "iframe", "figure", "figcaption", "h1")
@@ -152,8 +153,8 @@ def _attachments(sel: Selector, base_url: str, scope: str | None) -> list[dict[s
         href = link.attrib["href"].strip()
         if not ATTACHMENT_RE.search(href):
             continue
-        absolute = urljoin(base_url, href)
-        if absolute in seen:
+        absolute = web_url(href, base_url)
+        if absolute is None or absolute in seen:
             continue
         seen.add(absolute)
         out.append({"url": absolute, "text": collapse_ws(" ".join(link.css("::text").getall()))})
@@ -244,7 +245,7 @@ def extract_article(
     loader.add_value("section", data.sections)
     loader.add_value("section", _texts(sel, selectors.section))
     images = data.images + sel.css(selectors.image).getall() if selectors.image else data.images
-    loader.add_value("image_url", [urljoin(base, i) for i in images if i.strip()])
+    loader.add_value("image_url", [u for u in (web_url(i, base) for i in images) if u])
     loader.add_value("attachments", _attachments(sel, base, selectors.body))
     language = (data.language or "ru").split("-")[0].split("_")[0].lower()
     loader.add_value("language", language)

@@ -17,6 +17,7 @@ from parsel import Selector
 
 logger = logging.getLogger(__name__)
 
+MAX_JSONLD_CHARS = 1_000_000  # bigger blocks are no article metadata
 ARTICLE_TYPES = {
     "newsarticle",
     "article",
@@ -59,14 +60,19 @@ class Structured:
 
 
 def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
-    """Yield every JSON-LD object, descending into lists and `@graph`."""
-    if isinstance(node, list):
-        for child in node:
-            yield from _walk_jsonld(child)
-    elif isinstance(node, dict):
-        yield node
-        if "@graph" in node:
-            yield from _walk_jsonld(node["@graph"])
+    """Yield every JSON-LD object, descending into lists and `@graph` (in document order).
+
+    Iterative: a block nested a thousand levels deep costs a loop, not the stack.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, list):
+            stack.extend(reversed(current))
+        elif isinstance(current, dict):
+            yield current
+            if "@graph" in current:
+                stack.append(current["@graph"])
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -99,10 +105,15 @@ def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
     """The article-like JSON-LD objects of a page; unreadable blocks are skipped."""
     found: list[dict[str, Any]] = []
     for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        if len(raw) > MAX_JSONLD_CHARS:
+            logger.debug("JSON-LD block of %d characters skipped", len(raw))
+            continue
         try:
             data = json.loads(raw, strict=False)
-        except json.JSONDecodeError as e:
-            logger.debug("unreadable JSON-LD block: %s", e)
+        except (ValueError, RecursionError) as e:
+            # Broken JSON, a 5,000-digit number (int conversion limit), nesting deeper
+            # than the decoder's recursion: the block is skipped, the page still read.
+            logger.debug("unreadable JSON-LD block: %s", str(e)[:200])
             continue
         found.extend(obj for obj in _walk_jsonld(data) if _types(obj) & ARTICLE_TYPES)
     # Prefer real articles over WebPage wrappers.

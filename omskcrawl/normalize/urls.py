@@ -23,7 +23,7 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-__all__ = ["canonical_url", "is_tracking_param", "registrable_domain"]
+__all__ = ["canonical_url", "is_tracking_param", "registrable_domain", "web_url"]
 
 _TRACKING_PARAMS = frozenset(
     [
@@ -212,3 +212,30 @@ def canonical_url(url: str, canonical: str | None = None) -> str:
         if same_site and not _is_homepage(preferred):
             return preferred
     return base
+
+
+def web_url(value: str, base: str) -> str | None:
+    """`value` resolved against `base` when that gives an http(s) URL with a host, else None.
+
+    Link fields hold only such URLs: `javascript:`, `data:`, `file:` and `mailto:` values
+    are dropped, and `../` is resolved (never stored as is).
+
+    >>> web_url("/foto/1.jpg", "https://omskinform.ru/news/1")
+    'https://omskinform.ru/foto/1.jpg'
+    >>> web_url("../../../docs/x.pdf", "https://omskinform.ru/news/1")
+    'https://omskinform.ru/docs/x.pdf'
+    >>> web_url("javascript:void(0)", "https://omskinform.ru/news/1") is None
+    True
+    >>> web_url("file:///etc/passwd", "https://omskinform.ru/news/1") is None
+    True
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    absolute = urljoin(base, value)
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if ".." in parts.path.split("/"):
+        return None
+    return absolute

@@ -32,7 +32,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from omskcrawl.failures import record_failure
 from omskcrawl.pipelines.validate import Quarantined
-from omskcrawl.run import run_started
+from omskcrawl.run import check_run_id, run_started
 from omskcrawl.runlock import RunLock, lock_from_settings
 from omskcrawl.schema import FILE_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION
 from omskcrawl.signals import files_published, rows_lost
@@ -57,7 +57,7 @@ class ParquetPipeline:
         max_rows_per_file: int = 100_000,
     ) -> None:
         self.root = root
-        self.run_id = run_id
+        self.run_id = check_run_id(run_id)
         self.crawl_date = crawl_date
         self.stats = stats
         self.signals: SignalManager | None = None

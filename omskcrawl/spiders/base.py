@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import scrapy
+from lxml import etree
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
@@ -33,10 +34,31 @@ from omskcrawl.discovery import (
     unique_entries,
 )
 from omskcrawl.extract.article import GENERIC, ArticleSelectors, Hints, extract_article
-from omskcrawl.items import ArticleItem
-from omskcrawl.normalize import parse_date
+from omskcrawl.extract.pagecheck import (
+    MAX_DEPTH,
+    content_problem,
+    encoding_fix,
+    markup_depth,
+    soft_404,
+)
+from omskcrawl.items import ArticleItem, RejectedPage
+from omskcrawl.normalize import canonical_url, parse_date
 from omskcrawl.normalize.dates import date_from_url
 from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
+
+# Larger pages are quarantined unread: parsing one costs about a second of CPU per MiB.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+MAX_REJECTED_TITLE = 300
+
+
+def _has_own_headline(response: TextResponse) -> bool:
+    """The page names itself: an h1, og:title or JSON-LD headline (not only the feed)."""
+    return bool(
+        response.xpath("normalize-space(//h1)").get()
+        or response.xpath('//meta[@property="og:title"]/@content').get()
+        or "headline" in (response.xpath('//script[@type="application/ld+json"]').get() or "")
+    )
+
 
 PROBE_TRIES = 5
 ENTRY = "omskcrawl_entry"
@@ -215,11 +237,46 @@ class NewsSpider(scrapy.Spider):
             return response.replace(encoding=self.encoding)
         return response
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("omskcrawl/article/not_html")
-            return
+    def _page_encoding(self, response: TextResponse) -> TextResponse:
+        """The response decoded with the codec its bytes are really in."""
         response = self._decoded(response)
+        fixed = encoding_fix(response.body, response.encoding)
+        if fixed is None:
+            return response
+        self.crawler.stats.inc_value(f"omskcrawl/encoding_fixed/{self.name}")
+        return response.replace(encoding=fixed)
+
+    def _rejected(self, response: Response, reason: str, title: str | None = None) -> RejectedPage:
+        warc_file, warc_record_id = response.meta.get(WARC_RECORD, (None, None))
+        return RejectedPage(
+            url=canonical_url(response.url),
+            fetched_url=response.url,
+            source=self.name,
+            title=title[:MAX_REJECTED_TITLE] if title else None,
+            crawled_at=capture_time(response).astimezone(UTC),
+            warc_file=warc_file,
+            warc_record_id=warc_record_id,
+            reason=reason,
+        )
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | RejectedPage]:
+        max_bytes = self.settings.getint("OMSKCRAWL_MAX_PAGE_BYTES", MAX_PAGE_BYTES)
+        if len(response.body) > max_bytes:
+            yield self._rejected(response, f"page too large ({len(response.body)} bytes)")
+            return
+        if not isinstance(response, TextResponse):
+            problem = content_problem(response.body, "")
+            yield self._rejected(response, problem or "not an article (not a text page)")
+            return
+        response = self._page_encoding(response)
+        problem = content_problem(response.body, response.text)
+        if problem is not None:
+            yield self._rejected(response, problem)
+            return
+        depth = markup_depth(response.selector.root)
+        if depth > MAX_DEPTH:
+            yield self._rejected(response, f"extraction error: markup nested {depth} levels deep")
+            return
         entry: Entry | None = response.meta.get(ENTRY)
         # Feed and sitemap dates are machine dates; listing dates (often a bare time under a
         # day heading) only decide what to fetch, never the article's date.
@@ -230,15 +287,26 @@ class NewsSpider(scrapy.Spider):
             title=entry.title if entry else None,
         )
         now = capture_time(response)
-        item = extract_article(
-            response.selector,
-            url=response.url,
-            now=now,
-            tz=self.timezone,
-            selectors=self.article,
-            hints=hints,
-            source=self.name,
-        )
+        try:
+            item = extract_article(
+                response.selector,
+                url=response.url,
+                now=now,
+                tz=self.timezone,
+                selectors=self.article,
+                hints=hints,
+                source=self.name,
+            )
+        except (ValueError, RecursionError, etree.LxmlError) as e:
+            yield self._rejected(response, f"extraction error: {type(e).__name__}: {e}"[:300])
+            return
+        page_title = response.xpath("normalize-space(//title)").get() or ""
+        if soft_404(page_title) or soft_404(response.xpath("normalize-space(//h1)").get()):
+            yield self._rejected(response, "soft 404", page_title)
+            return
+        if not item.get("body") and not _has_own_headline(response):
+            yield self._rejected(response, "not an article: no headline and no text on the page")
+            return
         item["crawled_at"] = now.astimezone(UTC)
         item["warc_file"], item["warc_record_id"] = response.meta.get(WARC_RECORD, (None, None))
         yield item
