@@ -145,3 +145,27 @@ def write_spiders(folder: Path, base: str, sites: list[str]) -> str:
         "from omskcrawl.spiders.omskinform import OmskinformSpider\n" + classes, "utf-8"
     )
     return module
+
+
+ROOT = Path(__file__).parent.parent
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "OMSKCRAWL_DEDUP_STORIES": "False"}
+
+
+def scrapy_command(
+    spiders_dir: Path, module: str, exports: Path, *args: str, **settings: object
+) -> tuple[list[str], dict[str, str]]:
+    """A `scrapy ...` command line (and its environment) over the local spiders, quick settings."""
+    import os
+    import sys
+
+    options = {
+        "SPIDER_MODULES": module,
+        "OMSKCRAWL_EXPORT_DIR": str(exports),
+        **FAST,
+        **{k: str(v) for k, v in settings.items()},
+    }
+    command = [sys.executable, "-m", "scrapy", *args, "-L", "WARNING"]
+    for name, value in options.items():
+        command += ["-s", f"{name}={value}"]
+    env = {**os.environ, "PYTHONPATH": f"{spiders_dir}{os.pathsep}{ROOT}"}
+    return command, env

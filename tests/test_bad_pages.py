@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +18,8 @@ from parsel import Selector
 from omskcrawl.dataset import load_quarantine
 from omskcrawl.extract.article import extract_article
 from omskcrawl.spiders.omskinform import OmskinformSpider
-from tests.localnews import Route, article_page, feed, serve, write_spiders
+from tests.localnews import ROOT, Route, article_page, feed, scrapy_command, serve, write_spiders
 
-ROOT = Path(__file__).parent.parent
 NOW = datetime(2024, 11, 21, 3, 30, tzinfo=UTC)
 SITE = "badsite"
 
@@ -101,33 +98,8 @@ BAD_PAGES: dict[int, tuple[bytes, str, str]] = {
 
 
 def crawl(tmp_path: Path, module: str, exports: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            SITE,
-            "-s",
-            f"SPIDER_MODULES={module}",
-            "-s",
-            f"OMSKCRAWL_EXPORT_DIR={exports}",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "OMSKCRAWL_DEDUP_STORIES=False",
-            "-L",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command, env = scrapy_command(tmp_path, module, exports, "crawl", SITE)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_a_crawl_quarantines_every_bad_page_with_its_reason(tmp_path: Path) -> None:

@@ -3,57 +3,34 @@ per (URL, version), no article missing, and the state never ahead of the dataset
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from tests.localnews import serve, write_spiders
+from tests.localnews import ROOT, scrapy_command, serve, write_spiders
 
-ROOT = Path(__file__).parent.parent
 SITES = ["sitea", "siteb"]
 PER_SITE = 8
 
 
 def crawlall(tmp_path: Path, exports: Path, module: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    command, env = scrapy_command(
+        tmp_path,
+        module,
+        exports,
+        "crawlall",
+        *SITES,
+        OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE=3,
+        OMSKCRAWL_PARQUET_BATCH_SIZE=1,
+        CONCURRENT_REQUESTS_PER_DOMAIN=1,
+    )
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawlall",
-            *SITES,
-            "-s",
-            f"SPIDER_MODULES={module}",
-            "-s",
-            f"OMSKCRAWL_EXPORT_DIR={exports}",
-            "-s",
-            "OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE=3",
-            "-s",
-            "OMSKCRAWL_PARQUET_BATCH_SIZE=1",
-            "-s",
-            "OMSKCRAWL_DEDUP_STORIES=False",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-            "-L",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
