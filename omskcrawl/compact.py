@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +39,9 @@ import pyarrow.parquet as pq
 
 from omskcrawl.schema import FILE_SCHEMA, SCHEMA_VERSION
 from omskcrawl.storage import parquet_writer
+
+if TYPE_CHECKING:
+    from omskcrawl.dedup.state import State
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +130,19 @@ def compact(
     for path in replaced:
         path.unlink(missing_ok=True)
     return result
+
+
+def record_in_state(state: State, result: CompactionResult) -> bool:
+    """Tell the dedup state the new files hold rows it has, so `catch_up` skips them.
+
+    Only when the state knew every replaced file; otherwise the new files are left
+    for `catch_up` to read (applying known rows again is harmless, missing some is not).
+    """
+    known = state.known_files()
+    if not result.written or not all(e["path"] in known for e in result.removed):
+        return False
+    state.apply([], [e["path"] for e in result.written])
+    return True
 
 
 def merged(paths: list[Path]) -> pa.Table:

@@ -17,6 +17,8 @@ from scrapy.utils.project import get_project_settings
 from omskcrawl import compact as compaction
 from omskcrawl import dataset, runlock
 from omskcrawl.commands.compact import Command
+from omskcrawl.dedup.rebuild import catch_up
+from omskcrawl.dedup.state import open_state
 from omskcrawl.runlock import EXIT_BUSY, RunLock
 from omskcrawl.schema import FILE_SCHEMA
 from omskcrawl.storage import PartitionedWriter
@@ -199,6 +201,33 @@ def test_a_failed_write_publishes_nothing(exports: Path, monkeypatch: pytest.Mon
     monkeypatch.undo()
     assert parts(exports) == files
     assert len(dataset.load(exports, latest_versions=False)) == 37
+
+
+def test_dedup_state_learns_the_new_files(exports: Path) -> None:
+    state = open_state("sqlite", root=exports, redis_url="", prefix="")
+    try:
+        state.record_files(parts(exports))
+        state.commit()
+        result = compaction.compact(exports, "c1", before=DAY + timedelta(days=1))
+        assert compaction.record_in_state(state, result)
+        assert catch_up(state, exports) == 0  # the next crawl reads nothing again
+        assert {e["path"] for e in result.written} <= state.known_files()
+    finally:
+        state.close()
+
+
+def test_dedup_state_that_missed_a_file_reads_the_new_ones(exports: Path) -> None:
+    state = open_state("sqlite", root=exports, redis_url="", prefix="")
+    try:
+        files = parts(exports)
+        assert "gorod55" in files[1]
+        state.record_files(files[:1] + files[2:])  # a run died before committing this file
+        state.commit()
+        result = compaction.compact(exports, "c1", before=DAY + timedelta(days=1))
+        assert not compaction.record_in_state(state, result)
+        assert not {e["path"] for e in result.written} & state.known_files()
+    finally:
+        state.close()
 
 
 def compact_command(exports: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,8 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from omskcrawl.compact import compact
+from omskcrawl.compact import compact, record_in_state
+from omskcrawl.dedup.state import state_from_settings
 from omskcrawl.run import new_run_id
 from omskcrawl.runlock import hold_or_exit
 
@@ -56,6 +57,12 @@ class Command(ScrapyCommand):
             result = compact(
                 root, new_run_id(), before=before, target_bytes=int(target_mb * 1024 * 1024)
             )
+            if result.written:
+                state = state_from_settings(self.settings)
+                try:
+                    record_in_state(state, result)
+                finally:
+                    state.close()
         finally:
             if lock is not None:
                 lock.release()
