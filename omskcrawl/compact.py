@@ -21,8 +21,6 @@ Running it again on a compacted folder does nothing. The caller holds the run lo
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import os
@@ -37,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from omskcrawl.manifest import file_entry, save_manifest
 from omskcrawl.schema import FILE_SCHEMA, SCHEMA_VERSION
 from omskcrawl.storage import parquet_writer
 
@@ -61,23 +60,6 @@ class CompactionResult:
     removed: list[dict[str, Any]] = field(default_factory=list)
     copies_dropped: int = 0
     manifest: Path | None = None
-
-
-def sha256_of(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def file_entry(root: Path, path: Path, rows: int) -> dict[str, Any]:
-    """A manifest entry: path relative to the export root, kind, rows, bytes, sha256."""
-    rel = path.relative_to(root).as_posix()
-    return {
-        "path": rel,
-        "kind": rel.split("/", 1)[0],
-        "rows": rows,
-        "bytes": path.stat().st_size,
-        "sha256": sha256_of(path),
-    }
 
 
 def partitions_before(root: Path, before: date) -> list[Path]:
@@ -189,9 +171,4 @@ def write_compaction_manifest(
         "removed": [entry["path"] for entry in result.removed],
         "replaced": result.removed,
     }
-    path = root / "runs" / f"{result.run_id}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name("." + path.name + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    os.replace(tmp, path)
-    return path
+    return save_manifest(root, result.run_id, manifest)

@@ -195,6 +195,11 @@ def write_manifest(
             {**s, "files": [relative(root, f["path"]) for f in s["files"]]} for s in spiders
         ],
     }
+    return save_manifest(root, run_id, manifest)
+
+
+def save_manifest(root: Path, run_id: str, manifest: Mapping[str, Any]) -> Path:
+    """`<root>/runs/<run_id>.json`, written under a dot-name and renamed (never half a file)."""
     path = root / "runs" / f"{run_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name("." + path.name + ".tmp")

@@ -19,6 +19,7 @@ from omskcrawl import dataset, runlock
 from omskcrawl.commands.compact import Command
 from omskcrawl.dedup.rebuild import catch_up
 from omskcrawl.dedup.state import open_state
+from omskcrawl.manifest import file_entry, sha256_of, verify
 from omskcrawl.runlock import EXIT_BUSY, RunLock
 from omskcrawl.schema import FILE_SCHEMA
 from omskcrawl.storage import PartitionedWriter
@@ -69,7 +70,7 @@ def hourly_runs(root: Path, runs: int = 6) -> None:
 
 
 def write_run_manifest(root: Path, run_id: str, paths: list[Path]) -> None:
-    entries = [compaction.file_entry(root, p, pq.ParquetFile(p).metadata.num_rows) for p in paths]
+    entries = [file_entry(root, p, pq.ParquetFile(p).metadata.num_rows) for p in paths]
     (root / "runs").mkdir(exist_ok=True)
     manifest = {"run_id": run_id, "files": entries}
     (root / "runs" / f"{run_id}.json").write_text(json.dumps(manifest), "utf-8")
@@ -82,23 +83,6 @@ def parts(root: Path) -> list[str]:
 def every_row(root: Path) -> pd.DataFrame:
     df = dataset.load(root, latest_versions=False)
     return df.sort_values(["url", "run_id"]).reset_index(drop=True)
-
-
-def listed_files_intact(root: Path) -> list[str]:
-    """What `verify` checks: listed files present with their sha256, none unlisted."""
-    listed, removed = {}, set()
-    for path in (root / "runs").glob("*.json"):
-        manifest = json.loads(path.read_text("utf-8"))
-        removed.update(manifest.get("removed", []))
-        listed.update({e["path"]: e for e in manifest["files"]})
-    problems = [
-        rel
-        for rel, e in listed.items()
-        if rel not in removed
-        and (not (root / rel).exists() or compaction.sha256_of(root / rel) != e["sha256"])
-    ]
-    problems += [rel for rel in parts(root) if rel not in listed]
-    return problems
 
 
 @pytest.fixture
@@ -136,15 +120,32 @@ def test_manifest_lists_new_and_removed_files_with_checksums(exports: Path) -> N
     assert sum(e["rows"] for e in manifest["replaced"]) == 36
     assert len(manifest["removed"]) == 12
     assert all(len(e["sha256"]) == 64 and e["bytes"] > 0 for e in manifest["files"])
-    assert listed_files_intact(exports) == []
+    assert verify(exports).ok
+
+
+def test_verify_and_as_of_keep_working(exports: Path) -> None:
+    assert verify(exports).ok
+    three_runs = T0 + timedelta(hours=2)
+    as_of_before = dataset.load(exports, as_of=three_runs).sort_values("url")
+    compaction.compact(exports, "c1", before=DAY + timedelta(days=1))
+    checked = verify(exports)
+    assert checked.ok and checked.checked == 3  # two merged files + the untouched one
+    as_of_after = dataset.load(exports, as_of=three_runs).sort_values("url")
+    pd.testing.assert_frame_equal(
+        as_of_after.reset_index(drop=True), as_of_before.reset_index(drop=True)
+    )
+    assert len(as_of_after) == 3 * 2 * 3
+    merged = exports / parts(exports)[1]
+    merged.write_bytes(merged.read_bytes()[:-1] + b"x")
+    assert verify(exports).changed == [parts(exports)[1]]
 
 
 def test_idempotent(exports: Path) -> None:
     compaction.compact(exports, "c1", before=DAY + timedelta(days=1))
-    files = {p: compaction.sha256_of(exports / p) for p in parts(exports)}
+    files = {p: sha256_of(exports / p) for p in parts(exports)}
     again = compaction.compact(exports, "c2", before=DAY + timedelta(days=1))
     assert again.manifest is None and again.partitions == 0
-    assert {p: compaction.sha256_of(exports / p) for p in parts(exports)} == files
+    assert {p: sha256_of(exports / p) for p in parts(exports)} == files
     assert not (exports / "runs" / "c2.json").exists()
 
 
@@ -186,7 +187,7 @@ def test_crash_before_the_manifest_loses_nothing_and_heals(
     healed = compaction.compact(exports, "c2", before=DAY + timedelta(days=1))
     assert healed.copies_dropped == 36
     pd.testing.assert_frame_equal(every_row(exports), before)
-    assert listed_files_intact(exports) == []
+    assert verify(exports).ok
 
 
 def test_a_failed_write_publishes_nothing(exports: Path, monkeypatch: pytest.MonkeyPatch) -> None:
