@@ -6,16 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
 
 from omskcrawl.fixtures import Fixture, iter_fixtures
 from omskcrawl.warc.sample import write_sample_warc
+from tests.localnews import Route, serve
 
 ROOT = Path(__file__).parent.parent
 ARTICLE = next(
@@ -67,37 +63,14 @@ def test_savefixture_from_a_warc(tmp_path: Path) -> None:
     assert again.returncode != 0 and "exists" in again.stderr, "never overwrites a fixture"
 
 
-class Page(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/news/218377":
-            body, ctype, status = ARTICLE.body, ARTICLE.headers["Content-Type"], 200
-        elif self.path == "/robots.txt":
-            body, ctype, status = b"User-agent: *\nAllow: /\n", "text/plain", 200
-        else:
-            body, ctype, status = b"", "text/plain", 404
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-def test_savefixture_live(site: str, tmp_path: Path) -> None:
-    url = f"{site}/news/218377"
-    out = tmp_path / "sites"
-    result = scrapy("savefixture", "omskinform", url, "--kind", "article", "--out", str(out))
+def test_savefixture_live(tmp_path: Path) -> None:
+    with serve() as site:
+        site.routes["/news/218377"] = Route(
+            content_type=ARTICLE.headers["Content-Type"], body=ARTICLE.body
+        )
+        url = f"{site.base}/news/218377"
+        out = tmp_path / "sites"
+        result = scrapy("savefixture", "omskinform", url, "--kind", "article", "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
+    assert site.seen == ["/robots.txt", "/news/218377"]
     check_saved(out / "omskinform" / "article-218377", url)

@@ -23,6 +23,7 @@ import scrapy
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 
 from omskcrawl.fixtures import SAMPLE_ROOT, guess_kind, save_fixture
 from omskcrawl.spiders.base import NewsSpider
@@ -121,14 +122,16 @@ class Command(ScrapyCommand):
             warc, url = self._fetch(url)
         site = args[0]
         process = self.crawler_process
-        assert process is not None
+        assert process is not None and self.settings is not None
         try:
             spidercls = process.spider_loader.load(site)
         except KeyError as e:
             raise UsageError(f"no site named {site!r}; see `scrapy list`") from e
         if not issubclass(spidercls, NewsSpider):
             raise UsageError(f"{site} is not a news site spider")
-        spider = spidercls(since="1990-01-01")
+        # A spider bound to a crawler with the project's settings (as in a crawl), not started.
+        crawler = get_crawler(spidercls, self.settings.copy_to_dict())
+        spider = spidercls.from_crawler(crawler, since="1990-01-01")
         captures = WarcIndex([str(warc)], keep=False).find(url)
         if not captures:
             raise UsageError(f"{url} is not in {warc}")
