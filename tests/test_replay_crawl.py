@@ -15,9 +15,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from omskcrawl.dataset import articles_dataset, load
-from omskcrawl.fixtures import iter_fixtures
+from omskcrawl.fixtures import Fixture, iter_fixtures
 from omskcrawl.pipelines.dedup import item_id
 from omskcrawl.schema import ARTICLE_SCHEMA
+from omskcrawl.warc.sample import write_sample_warc
 
 ROOT = Path(__file__).parent.parent
 SPIDERS = sorted({f.spider for f in iter_fixtures()})
@@ -140,21 +141,21 @@ def test_rerun_over_unchanged_pages_writes_nothing(first_run: tuple[Path, object
     assert last["totals"]["unchanged"] == before
 
 
-def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path: Path) -> None:
-    exports, _ = first_run
-    fixture = next(f for f in iter_fixtures() if f.spider == "gorod55" and f.kind == "feed")
+def gorod55_pages() -> tuple[Fixture, Fixture]:
+    """The gorod55 feed and its article about the meeting with Alikhanov."""
+    feed = next(f for f in iter_fixtures() if f.spider == "gorod55" and f.kind == "feed")
     article = next(
         f
         for f in iter_fixtures()
         if f.spider == "gorod55" and f.kind == "article" and "Алихановым".encode() in f.body
     )
-    edited = article.body.replace("7 млрд рублей".encode(), "7,5 млрд рублей".encode())
-    assert edited != article.body
-    warc = tmp_path / "edited.warc.gz"
-    later = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with open(warc, "wb") as f:
+    return feed, article
+
+
+def write_warc(path: Path, pages: list[tuple[Fixture, bytes]], date: str) -> None:
+    with open(path, "wb") as f:
         writer = WARCWriter(f, gzip=True)
-        for page, body in ((fixture, fixture.body), (article, edited)):
+        for page, body in pages:
             http = StatusAndHeaders("200 OK", list(page.headers.items()), protocol="HTTP/1.1")
             writer.write_record(
                 writer.create_warc_record(
@@ -162,9 +163,23 @@ def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path:
                     "response",
                     payload=BytesIO(body),
                     http_headers=http,
-                    warc_headers_dict={"WARC-Date": later},
+                    warc_headers_dict={"WARC-Date": date},
                 )
             )
+
+
+def edit(body: bytes, new: str) -> bytes:
+    edited = body.replace("7 млрд рублей".encode(), new.encode())
+    assert edited != body
+    return edited
+
+
+def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path: Path) -> None:
+    exports, _ = first_run
+    feed, article = gorod55_pages()
+    warc = tmp_path / "edited.warc.gz"
+    later = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_warc(warc, [(feed, feed.body), (article, edit(article.body, "7,5 млрд рублей"))], later)
     result = scrapy(
         "replay",
         str(warc),
@@ -187,3 +202,30 @@ def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path:
     before = load(exports, as_of=datetime.fromisoformat(later) - timedelta(seconds=1))
     assert before[before["fetched_url"] == article.url]["version"].tolist() == [1]
     assert "7 млрд" in before[before["fetched_url"] == article.url].iloc[0]["body"]
+
+
+def test_every_capture_in_one_replay_in_capture_order(tmp_path: Path) -> None:
+    """Three captures of one article in three archives, the newest named first: each is
+    replayed, oldest first, as a version dated and partitioned by its capture."""
+    _, article = gorod55_pages()
+    sample = tmp_path / "sample.warc.gz"  # the article as captured on its fixture's crawl time
+    write_sample_warc(sample)
+    newer, older = tmp_path / "newer.warc.gz", tmp_path / "older.warc.gz"
+    write_warc(newer, [(article, edit(article.body, "7,5 млрд рублей"))], "2026-12-01T02:00:00Z")
+    write_warc(older, [(article, edit(article.body, "6 млрд рублей"))], "2024-11-20T06:00:00Z")
+    exports = tmp_path / "exports"
+    result = scrapy(
+        "replay", str(newer), str(sample), str(older), "--spider", "gorod55", exports=exports
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    history = load(exports, latest_versions=False)
+    rows = history[history["fetched_url"] == article.url].sort_values("version")
+    assert rows["version"].tolist() == [1, 2, 3]
+    assert rows["crawled_at"].is_monotonic_increasing
+    assert [str(d) for d in rows["crawl_date"]] == [
+        "2024-11-20",
+        str(article.crawl_time.astimezone(UTC).date()),
+        "2026-12-01",
+    ]
+    assert "6 млрд" in rows.iloc[0]["body"] and "7,5 млрд" in rows.iloc[2]["body"]
+    assert rows["warc_file"].tolist() == ["older.warc.gz", "sample.warc.gz", "newer.warc.gz"]
