@@ -28,19 +28,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
 
+from omskcrawl.manifest import software_versions
 from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
 from omskcrawl.warc.writer import Exchange, RotatingWarcWriter
-
-SOFTWARE = "omskcrawl"
-
-
-def software_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"{SOFTWARE}/{version('omskcrawl')}"
-    except PackageNotFoundError:
-        return f"{SOFTWARE}/unknown"
 
 
 def _pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -97,7 +87,7 @@ class WarcCaptureMiddleware:
         assert crawler.stats is not None and crawler.spidercls is not None
         run_id = settings["OMSKCRAWL_RUN_ID"]
         info = {
-            "software": software_version(),
+            "software": f"omskcrawl/{software_versions()['omskcrawl']}",
             "format": "WARC File Format 1.0",
             "isPartOf": run_id,
             "http-header-user-agent": settings.get("USER_AGENT", ""),
