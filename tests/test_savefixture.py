@@ -9,8 +9,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from omskcrawl.fixtures import Fixture, iter_fixtures
+import pytest
+
+from omskcrawl.fixtures import Fixture, iter_fixtures, save_fixture
+from omskcrawl.spiders.omskinform import OmskinformSpider
 from omskcrawl.warc.sample import write_sample_warc
+from tests.conftest import make_spider
 from tests.localnews import Route, serve
 
 ROOT = Path(__file__).parent.parent
@@ -59,8 +63,8 @@ def test_savefixture_from_a_warc(tmp_path: Path) -> None:
     fixture = check_saved(folder, ARTICLE.url)
     assert fixture.crawl_time == ARTICLE.crawl_time
     assert "sample.warc.gz <urn:uuid:" in fixture.meta["note"]
-    again = scrapy(*args, "--out", str(out))
-    assert again.returncode != 0 and "exists" in again.stderr, "never overwrites a fixture"
+    with pytest.raises(FileExistsError):  # never overwrites a fixture folder
+        save_fixture(folder, make_spider(OmskinformSpider), fixture.response(), ARTICLE.crawl_time)
 
 
 def test_savefixture_live(tmp_path: Path) -> None:
