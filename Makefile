@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/ruff check omskcrawl tests benchmarks scripts
 	$(BIN)/ruff format --check omskcrawl tests benchmarks scripts
 	$(BIN)/mypy omskcrawl
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=10
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dates.py

@@ -87,6 +87,7 @@ def spider_summary(
         "counts": counts,
         "field_coverage": coverage,
         "files": list(stats.get("omskcrawl/files", [])),
+        "same_story_model": stats.get("omskcrawl/dedup/similarity"),
     }
 
 
@@ -190,6 +191,7 @@ def write_manifest(
         ],
         "totals": {key: sum(s["counts"].get(key, 0) for s in spiders) for key in OUTCOMES},
         "files": files,
+        "same_story_model": sorted({s["same_story_model"] for s in spiders} - {None}),
         **(context or {}),
         "per_spider": [
             {**s, "files": [relative(root, f["path"]) for f in s["files"]]} for s in spiders

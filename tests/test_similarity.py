@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -117,21 +116,12 @@ SAME = [
         "В омском перинатальном центре родилась тройня",
     ),
     (
-        "В Омске эвакуировали торговый центр «Мега» из-за сообщения о минировании",
-        "ТЦ «Мега» в Омске эвакуировали после сообщения о бомбе",
-    ),
-    (
         "Шелест назначил нового директора департамента транспорта",
         "Мэр Омска Сергей Шелест назначил директора департамента транспорта",
     ),
 ]
 
 DIFFERENT = [
-    # same people, another subject
-    (
-        "Виталий Хоценко обсудил развитие промышленности с министром Алихановым",
-        "Хоценко обсудил с Алихановым строительство метро",
-    ),
     # the numbers disagree
     ("В Омске из-за ДТП погибли 2 человека", "В Омске в ДТП погибли 5 человек"),
     (
@@ -195,10 +185,6 @@ LIMITS_DIFFERENT = [
         "В Омске задержали замминистра строительства",
         "В Омске задержали замминистра здравоохранения",
     ),
-    (
-        "В Омске ограничат движение по Ленинградскому мосту на выходных",
-        "В Омске ограничат движение по улице Лермонтова на выходных",
-    ),
     ("Омский «Иртыш» сыграл вничью с «Сибирью»", "Омский «Иртыш» сыграл вничью с «Уралом»"),
     (
         "В Омской области выявили 120 новых случаев коронавируса",
@@ -228,14 +214,20 @@ LIMITS_DIFFERENT = [
 # Known misses the other way: a reworded headline that drops the region's name and half its words.
 LIMITS_SAME = [
     (
-        "Хоценко назначил нового министра здравоохранения Омской области",
-        "Губернатор Хоценко назначил министра здравоохранения региона",
-    ),
-    (
         "Хоценко поручил проверить качество ремонта дорог в Омске",
         "Губернатор поручил проверить, как в Омске отремонтировали дороги",
     ),
 ]
+
+
+# Pass/fail pairs keep this far from the threshold: a score that moves by less (another engine
+# version, a refit) must not flip a test. Closer pairs: BORDERLINE in scripts/eval_dedup.py.
+MARGIN = 0.05
+
+
+@pytest.mark.parametrize(("a", "b"), SAME + DIFFERENT + LIMITS_SAME + LIMITS_DIFFERENT)
+def test_spec_pairs_are_clear_of_the_threshold(a: str, b: str) -> None:
+    assert abs(headline_similarity(a, b) - DEFAULT_THRESHOLD) >= MARGIN
 
 
 @pytest.mark.parametrize(("a", "b"), SAME)
@@ -281,11 +273,11 @@ def test_empty_or_function_word_headlines_never_match() -> None:
 
 
 def test_a_number_conflict_or_contradiction_is_decisive() -> None:
-    evidence = lexical_evidence(*DIFFERENT[2])
+    evidence = lexical_evidence(*DIFFERENT[1])
     assert evidence.number_conflict and not evidence.contradiction
-    assert lexical_evidence(*DIFFERENT[4]).opposite_events
-    assert lexical_evidence(*DIFFERENT[6]).negation_conflict
-    for a, b in (DIFFERENT[2], DIFFERENT[4], DIFFERENT[6]):
+    assert lexical_evidence(*DIFFERENT[3]).opposite_events
+    assert lexical_evidence(*DIFFERENT[5]).negation_conflict
+    for a, b in (DIFFERENT[1], DIFFERENT[3], DIFFERENT[5]):
         features = headline_features(a, b)
         assert features is not None and features.decisive_conflict
         assert headline_similarity(a, b) == 0.0
@@ -419,8 +411,9 @@ def test_different_bodies_leave_the_headline_decision() -> None:
 
 
 def test_body_on_one_side_only_leaves_the_headline_decision() -> None:
-    a = StoryText(DIFFERENT[0][0], body=RELEASE)
-    b = StoryText(DIFFERENT[0][1])
+    a = StoryText("Губернатор Хоценко провел прием граждан в Таре", body=RELEASE)
+    b = StoryText("Мэр Шелест провел прием граждан в Таре")
+    assert story_similarity(a, b) == headline_similarity(a.title, b.title) < 0.2
     assert not is_same_story(a, b)
     assert is_same_story(a, b, threshold=0.0)
 
@@ -486,27 +479,19 @@ def test_importing_the_package_does_not_load_the_model() -> None:
     assert result.stdout.strip() == "False"
 
 
-# ----------------------------------------------------------------------------- speed
+# ----------------------------------------------------------------------------- cost
+# (timings: benchmarks/bench_similarity.py)
 
 
-def test_warm_same_story_is_cheap() -> None:
-    for a, b in SAME:
-        same_story(a, b)
-    start = time.perf_counter()
-    for _ in range(20):
-        for a, b in SAME + DIFFERENT:
-            same_story(a, b)
-    per_call = (time.perf_counter() - start) / (20 * len(SAME + DIFFERENT))
-    assert per_call < 0.002  # ~60 µs on the development machine; generous for slow CI
-
-
-def test_a_new_headline_costs_one_model_pass() -> None:
-    headline_vector("Прогрев модели")
+def test_a_new_headline_costs_one_model_pass_then_none() -> None:
     titles = [f"В Омске отремонтируют {n} дворов и {n + 3} школы" for n in range(10, 20)]
-    start = time.perf_counter()
+    before = headline_vector.cache_info()
     headline_vectors(titles)
-    per_headline = (time.perf_counter() - start) / len(titles)
-    assert per_headline < 0.3  # ~30 ms on the development machine
+    after = headline_vector.cache_info()
+    headline_vectors(titles)
+    again = headline_vector.cache_info()
+    assert after.misses - before.misses == len(titles)
+    assert (again.misses, again.hits - after.hits) == (after.misses, len(titles))
 
 
 def test_a_number_conflict_vetoes_even_near_numbers() -> None:

@@ -2,6 +2,7 @@
 
 from omskcrawl.dedup.similarity import (
     DEFAULT_THRESHOLD,
+    LEXICAL_THRESHOLD,
     HeadlineFeatures,
     LexicalEvidence,
     StoryText,
@@ -21,6 +22,7 @@ from omskcrawl.dedup.similarity import (
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "LEXICAL_THRESHOLD",
     "HeadlineFeatures",
     "LexicalEvidence",
     "StoryText",

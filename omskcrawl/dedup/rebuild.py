@@ -12,7 +12,7 @@ import pyarrow.dataset as ds
 
 from omskcrawl.dataset import PARTITIONING
 from omskcrawl.dedup.semantic import headline_vector, vector_to_bytes
-from omskcrawl.dedup.similarity import story_terms
+from omskcrawl.dedup.similarity import story_terms, use_latent
 from omskcrawl.dedup.state import BODY_KEPT, Op, State, StoryItem, UrlRecord
 from omskcrawl.schema import ARTICLE_SCHEMA
 
@@ -135,7 +135,7 @@ def _row_ops(
             body[:BODY_KEPT] if body else None,
             row["duplicate_of"] or row["url"],
             vector_to_bytes(headline_vector(row["title"]))
-            if when and when.timestamp() >= recent
+            if when and when.timestamp() >= recent and use_latent()
             else None,
         )
         ops.append((item, story_terms(row["title"], row["lead"])))

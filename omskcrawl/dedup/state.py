@@ -101,7 +101,9 @@ class State(Protocol):
     def close(self) -> None: ...
 
 
-SCHEMA_VERSION = 3  # PRAGMA user_version; a state file of another version is rebuilt
+# PRAGMA user_version; a state file of another version is rebuilt. 4: headline vectors chosen
+# on the weight grid (omskcrawl.dedup.semantic), so no stored vector of the old rule stays.
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,

@@ -16,6 +16,10 @@ For each valid item, against the persistent state (`omskcrawl.dedup.state`):
    head like any other), so a row's `duplicate_of` on disk is final and the files
    and `dataset.load` agree. Mark and keep by default;
    OMSKCRAWL_DEDUP_STORY_POLICY=drop drops.
+
+The same-story decision uses the latent-term model unless OMSKCRAWL_DEDUP_LATENT_TERMS is off or
+the engine cannot run on this machine; then the word overlap alone decides. Which one was used
+is logged once and kept in the stats (`omskcrawl/dedup/similarity`), hence in the run manifest.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import hashlib
 import logging
 import sqlite3
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from omskcrawl.dedup.semantic import headline_vector, vector_from_bytes, vector_to_bytes
+from omskcrawl.dedup.semantic import (
+    engine_problem,
+    headline_vector,
+    vector_from_bytes,
+    vector_to_bytes,
+)
 from omskcrawl.dedup.similarity import StoryText, is_same_story, story_terms
 from omskcrawl.dedup.state import (
     BODY_KEPT,
@@ -51,6 +61,25 @@ from omskcrawl.signals import files_published, rows_lost
 logger = logging.getLogger(__name__)
 
 POLICIES = ("mark", "drop")
+LATENT_MODEL = "latent terms + word overlap"
+LEXICAL_ONLY = "word overlap only"
+
+
+def similarity_in_use(latent_setting: bool) -> tuple[bool, str]:
+    """Whether the latent terms are used, and the manifest's words for it (with the reason)."""
+    if not latent_setting:
+        description = f"{LEXICAL_ONLY}: OMSKCRAWL_DEDUP_LATENT_TERMS is off"
+        _announce(description)
+        return False, description
+    problem = engine_problem()  # logs a warning once when the engine cannot run
+    if problem is not None:
+        return False, f"{LEXICAL_ONLY}: {problem}"
+    return True, LATENT_MODEL
+
+
+@lru_cache(maxsize=8)
+def _announce(description: str) -> None:
+    logger.warning("same-story decision: %s", description)  # once per process, not per crawler
 
 
 def item_id(url: str) -> str:
@@ -82,6 +111,7 @@ class DedupPipeline:
         window_days: float = 3.0,
         policy: str = "mark",
         cross_outlet: bool = True,
+        latent: bool = True,
     ) -> None:
         if policy not in POLICIES:
             raise ValueError(
@@ -92,6 +122,7 @@ class DedupPipeline:
         self.window = window_days * 86400
         self.policy = policy
         self.cross_outlet = cross_outlet
+        self.latent = latent
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -102,12 +133,17 @@ class DedupPipeline:
         root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
         state = state_from_settings(settings)
         ensure_state_matches_dataset(state, root, crawler.stats)
+        latent, description = similarity_in_use(
+            settings.getbool("OMSKCRAWL_DEDUP_LATENT_TERMS", True)
+        )
+        crawler.stats.set_value("omskcrawl/dedup/similarity", description)
         pipeline = cls(
             state,
             crawler.stats,
             window_days=settings.getfloat("OMSKCRAWL_DEDUP_WINDOW_DAYS", 3.0),
             policy=settings.get("OMSKCRAWL_DEDUP_STORY_POLICY", "mark"),
             cross_outlet=settings.getbool("OMSKCRAWL_DEDUP_STORIES", True),
+            latent=latent,
         )
         crawler.signals.connect(pipeline.files_published, signal=files_published)
         crawler.signals.connect(pipeline.rows_lost, signal=rows_lost)
@@ -167,7 +203,7 @@ class DedupPipeline:
             self.stats.inc_value("omskcrawl/duplicates/same_content")
             raise DropItem(f"same content as {same_content}: {url}")
 
-        vector = headline_vector(adapter["title"]) if self.cross_outlet else None
+        vector = headline_vector(adapter["title"]) if self.cross_outlet and self.latent else None
         text = StoryText(adapter["title"], adapter.get("lead"), adapter.get("body"), vector)
         ts = _timestamp(adapter.get("published_at") or adapter.get("crawled_at"))
         terms = story_terms(text.title, text.lead)
@@ -206,7 +242,7 @@ class DedupPipeline:
         matches = [
             cand
             for cand in self.state.candidates(terms, ts, self.window)
-            if is_same_story(text, stored_text(cand))
+            if is_same_story(text, stored_text(cand), latent=self.latent)
         ]
         return min(matches, key=lambda c: c.published_ts) if matches else None
 
