@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dates.py
+	$(BIN)/python benchmarks/bench_similarity.py
 	$(BIN)/python benchmarks/bench_dedup.py  # about 10 minutes: fills a 100k-item state
 	$(BIN)/python benchmarks/bench_replay_index.py  # about 3 minutes: writes a 1 GiB WARC to /tmp
 

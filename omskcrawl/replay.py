@@ -22,11 +22,10 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.misc import build_from_crawler, load_object
 
 from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
 from omskcrawl.warc.index import read_capture, shared_index
@@ -48,7 +47,10 @@ class ReplayOrLiveHandler(BaseDownloadHandler):
         super().__init__(crawler)
         paths = crawler.settings.getlist("OMSKCRAWL_REPLAY_WARC")
         self.index = shared_index(paths) if paths else None
-        self.live = None if paths else build_from_crawler(HTTP11DownloadHandler, crawler)
+        # Scrapy's own handler for the mode it runs in (HTTP/1.1 on the Twisted reactor, aiohttp
+        # without one, as the in-process tests run)
+        live = crawler.settings.getdict("DOWNLOAD_HANDLERS_BASE")["https"]
+        self.live = None if paths else build_from_crawler(load_object(live), crawler)
 
     async def download_request(self, request: Request) -> Response:
         if self.index is None:

@@ -1,54 +1,27 @@
-"""The project commands, run as a user runs them (subprocess), offline."""
+"""The project commands, offline: in this process (tests/runs.py), two as a user runs them."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
-from omskcrawl.fixtures import Fixture, iter_fixtures
+from omskcrawl.fixtures import iter_fixtures
 from omskcrawl.warc.sample import write_sample_warc
+from tests.runs import ROOT, scrapy, scrapy_cli, write_warc
 
-ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "omskcrawl" / "sample" / "sites"
+# Replayed pages need no politeness delay (`scrapy replay` sets the same).
+NO_DELAY = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 
 
-def scrapy(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def write_warc(path: Path, fixtures: list[Fixture]) -> None:
-    with open(path, "wb") as f:
-        writer = WARCWriter(f, gzip=True)
-        for fx in fixtures:
-            http = StatusAndHeaders("200 OK", list(fx.headers.items()), protocol="HTTP/1.1")
-            writer.write_record(
-                writer.create_warc_record(
-                    fx.url,
-                    "response",
-                    payload=BytesIO(fx.body),
-                    http_headers=http,
-                    warc_headers_dict={"WARC-Date": fx.crawl_time.strftime("%Y-%m-%dT%H:%M:%SZ")},
-                )
-            )
-
-
-def test_extract_generic_on_real_aif_page() -> None:
+def test_extract_generic_on_real_aif_page_from_the_command_line() -> None:
     page = SAMPLE / "omsk_aif" / "article-aif-ru-2020-real" / "page.html"
     url = "https://aif.ru/politics/world/otrezat_golovu_vo_imya_proroka_terakt_vo_francii_obnazhil_starye_problemy"
-    result = scrapy("extract", str(page), "--url", url, "--crawl-time", "2020-10-20T12:00+03:00")
+    result = scrapy_cli(
+        "extract", str(page), "--url", url, "--crawl-time", "2020-10-20T12:00+03:00"
+    )
     assert result.returncode == 0, result.stderr
     item = json.loads(result.stdout)
     assert (
@@ -100,6 +73,7 @@ def test_crawlall_isolates_a_failing_site(tmp_path: Path) -> None:
         f"OMSKCRAWL_REPLAY_WARC={warc}",
         "-s",
         f"OMSKCRAWL_EXPORT_DIR={exports}",
+        *NO_DELAY,
         "-L",
         "WARNING",
     )
@@ -118,14 +92,16 @@ def test_crawlall_isolates_a_failing_site(tmp_path: Path) -> None:
 def test_sitecheck_over_replayed_pages(tmp_path: Path) -> None:
     warc = tmp_path / "sample.warc.gz"
     write_sample_warc(warc)
-    result = scrapy("sitecheck", "gorod55", "omskportal", "-s", f"OMSKCRAWL_REPLAY_WARC={warc}")
+    result = scrapy(
+        "sitecheck", "gorod55", "omskportal", "-s", f"OMSKCRAWL_REPLAY_WARC={warc}", *NO_DELAY
+    )
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
     assert "yes" in lines["gorod55"] and "https://gorod55.ru/" in lines["gorod55"]
     assert "2 of 2 sites OK" in result.stdout
     empty = tmp_path / "empty.warc.gz"
     write_warc(empty, [])
-    broken = scrapy("sitecheck", "gorod55", "-s", f"OMSKCRAWL_REPLAY_WARC={empty}")
+    broken = scrapy("sitecheck", "gorod55", "-s", f"OMSKCRAWL_REPLAY_WARC={empty}", *NO_DELAY)
     assert broken.returncode == 1 and "NO ARTICLE" in broken.stdout
 
 
@@ -157,17 +133,21 @@ def test_crawl_exit_code_says_whether_the_site_failed(tmp_path: Path) -> None:
     good, empty = tmp_path / "gorod55.warc.gz", tmp_path / "empty.warc.gz"
     write_warc(good, [f for f in iter_fixtures() if f.spider == "gorod55"])
     write_warc(empty, [])
-    for warc, code in ((good, 0), (empty, 1)):
-        result = scrapy(
+    # the good one from the command line, as cron runs it; the failing one in process
+    for run, warc, code, failed in ((scrapy_cli, good, 0, []), (scrapy, empty, 1, ["gorod55"])):
+        exports = tmp_path / warc.name.split(".")[0]
+        result = run(
             "crawl",
             "gorod55",
+            *NO_DELAY,
             "-s",
             f"OMSKCRAWL_REPLAY_WARC={warc}",
             "-s",
-            f"OMSKCRAWL_EXPORT_DIR={tmp_path / warc.stem}",
+            f"OMSKCRAWL_EXPORT_DIR={exports}",
             "-L",
             "WARNING",
         )
         assert result.returncode == code, result.stderr[-2000:]
-    (manifest,) = (tmp_path / "empty.warc" / "runs").glob("*.json")
-    assert json.loads(manifest.read_text("utf-8"))["failed_spiders"] == ["gorod55"]
+        (manifest,) = (exports / "runs").glob("*.json")
+        assert json.loads(manifest.read_text("utf-8"))["failed_spiders"] == failed
+    assert len(pd.read_parquet(tmp_path / "gorod55" / "articles")) >= 2

@@ -1,9 +1,10 @@
-"""One crawl through the real HTTP stack (robots.txt, throttling, decoding) on 127.0.0.1."""
+"""One crawl through the real HTTP stack (robots.txt, throttling, decoding) on 127.0.0.1.
+
+In this process (tests/runs.py): Scrapy's download handler without a Twisted reactor (aiohttp).
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -14,8 +15,8 @@ import pandas as pd
 import pytest
 
 from omskcrawl.fixtures import iter_fixtures
+from tests.runs import scrapy
 
-ROOT = Path(__file__).parent.parent
 ARTICLES = [f for f in iter_fixtures() if f.spider == "omskinform" and f.kind == "article"]
 
 
@@ -58,6 +59,8 @@ def site() -> Iterator[str]:
     thread.start()
     yield base
     server.shutdown()
+    server.server_close()
+    thread.join()
 
 
 @pytest.mark.skipif(not ARTICLES, reason="no omskinform article fixtures")
@@ -76,26 +79,17 @@ def test_crawl_over_http(site: str, tmp_path: Path) -> None:
     """)
     )
     exports = tmp_path / "exports"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "runspider",
-            str(spider_file),
-            "-s",
-            f"OMSKCRAWL_EXPORT_DIR={exports}",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-L",
-            "INFO",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = scrapy(
+        "runspider",
+        str(spider_file),
+        "-s",
+        f"OMSKCRAWL_EXPORT_DIR={exports}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-L",
+        "INFO",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "/private/1" not in Site.seen, "robots.txt must be obeyed"

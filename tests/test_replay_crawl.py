@@ -1,17 +1,16 @@
-"""End to end: every spider over the replayed sample, through a real Scrapy crawler, to Parquet."""
+"""End to end: every spider over the replayed sample, through a real Scrapy crawler, to Parquet.
+
+The commands run in this process (tests/runs.py), as `scrapy replay ...` would run them.
+"""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from omskcrawl.dataset import articles_dataset, load
@@ -19,34 +18,18 @@ from omskcrawl.fixtures import Fixture, iter_fixtures
 from omskcrawl.pipelines.dedup import item_id
 from omskcrawl.schema import ARTICLE_SCHEMA
 from omskcrawl.warc.sample import write_sample_warc
+from tests import runs
+from tests.runs import write_response
 
-ROOT = Path(__file__).parent.parent
 SPIDERS = sorted({f.spider for f in iter_fixtures()})
 
 
-def scrapy(*args: str, exports: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            *args,
-            "-s",
-            f"OMSKCRAWL_EXPORT_DIR={exports}",
-            "-L",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def scrapy(*args: str, exports: Path) -> runs.Ran:
+    return runs.scrapy(*args, "-s", f"OMSKCRAWL_EXPORT_DIR={exports}", "-L", "WARNING")
 
 
 @pytest.fixture(scope="module")
-def first_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, runs.Ran]:
     exports = tmp_path_factory.mktemp("replay") / "exports"
     return exports, scrapy("replay", "--sample", exports=exports)
 
@@ -56,7 +39,7 @@ def manifests(exports: Path) -> list[dict]:
     return [json.loads(p.read_text("utf-8")) for p in paths]
 
 
-def test_every_site_yields_rows(first_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_every_site_yields_rows(first_run: tuple[Path, runs.Ran]) -> None:
     exports, result = first_run
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "dates parsed" in result.stdout and "pd.read_parquet" in result.stdout
@@ -69,6 +52,7 @@ def test_every_site_yields_rows(first_run: tuple[Path, subprocess.CompletedProce
     assert sorted(manifest["spiders"]) == SPIDERS
     assert sum(f["rows"] for f in manifest["files"]) == len(df)
     assert manifest["totals"]["written"] == len(df)
+    assert manifest["same_story_model"] == ["latent terms + word overlap"]
 
 
 def test_dataset_types_with_pandas_and_pyarrow(first_run: tuple[Path, object]) -> None:
@@ -76,7 +60,10 @@ def test_dataset_types_with_pandas_and_pyarrow(first_run: tuple[Path, object]) -
     df = pd.read_parquet(exports / "articles")
     assert str(df["published_at"].dtype) == "datetime64[us, UTC]"
     assert str(df["crawled_at"].dtype) == "datetime64[us, UTC]"
-    assert all(isinstance(tags, (list, type(df["tags"].iloc[0]))) for tags in df["tags"])
+    tags = df["tags"].dropna()
+    assert len(tags) == len(df)  # a list on every row, empty when the page has none
+    assert all(isinstance(tag, str) and tag and tag == tag.strip() for t in tags for tag in t)
+    assert sum(len(t) > 0 for t in tags) > len(df) / 2
     table = articles_dataset(exports).to_table()
     assert table.schema.remove_metadata() == ARTICLE_SCHEMA.remove_metadata()
     assert table.num_rows == len(df)
@@ -156,16 +143,8 @@ def write_warc(path: Path, pages: list[tuple[Fixture, bytes]], date: str) -> Non
     with open(path, "wb") as f:
         writer = WARCWriter(f, gzip=True)
         for page, body in pages:
-            http = StatusAndHeaders("200 OK", list(page.headers.items()), protocol="HTTP/1.1")
-            writer.write_record(
-                writer.create_warc_record(
-                    page.url,
-                    "response",
-                    payload=BytesIO(body),
-                    http_headers=http,
-                    warc_headers_dict={"WARC-Date": date},
-                )
-            )
+            captured = datetime.fromisoformat(date.replace("Z", "+00:00"))
+            write_response(writer, page.url, body, list(page.headers.items()), captured)
 
 
 def edit(body: bytes, new: str) -> bytes:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import pytest
 
 from omskcrawl.normalize.text import (
@@ -410,9 +413,11 @@ def test_word_count_of_seed_body() -> None:
 def test_content_hash_is_stable_and_32_hex() -> None:
     digest = content_hash(SEED_TITLE, SEED_NAPOMNIM)
 
-    assert len(digest) == 32
-    assert int(digest, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{32}", digest)
     assert digest == content_hash(SEED_TITLE, SEED_NAPOMNIM)
+    # the SHA-256 of the normalised parts, joined by a unit separator
+    expected = hashlib.sha256("омск сегодня\x1fвсе еще 2 5 млн".encode()).hexdigest()[:32]
+    assert content_hash("Омск — «сегодня»", "Всё ещё  2,5 млн.") == expected
 
 
 def test_content_hash_ignores_rendering_differences() -> None:

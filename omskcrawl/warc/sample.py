@@ -29,6 +29,7 @@ def write_sample_warc(out: Path, root: Path = SAMPLE_ROOT) -> int:
                 fixture.url,
                 "response",
                 payload=BytesIO(fixture.body),
+                length=len(fixture.body),  # known: warcio needs no temporary file for the digest
                 http_headers=http,
                 warc_headers_dict={"WARC-Date": when},
             )

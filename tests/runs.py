@@ -1,0 +1,103 @@
+"""Running the project commands in tests: in this process (the default), or as a user does.
+
+In process, a command runs exactly as `scrapy.cmdline.execute` runs it, with one difference:
+no Twisted reactor (TWISTED_REACTOR_ENABLED = False). A reactor cannot be started twice in one
+process; without one every command gets a fresh asyncio loop, so a test can run several crawls.
+The live download handler is then Scrapy's aiohttp one instead of its HTTP/1.1 one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+from scrapy.cmdline import execute
+from scrapy.utils.log import _uninstall_scrapy_root_handler
+from scrapy.utils.project import get_project_settings
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from omskcrawl import runlock
+from omskcrawl.fixtures import Fixture
+
+ROOT = Path(__file__).parent.parent
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def scrapy(*args: str) -> Ran:
+    """`scrapy ARGS...` in this process; stdout and the log (stderr) are returned."""
+    settings = get_project_settings()
+    settings.set("TWISTED_REACTOR_ENABLED", False, priority="cmdline")
+    settings.set("REMOTE_CONTROL_ENABLED", False, priority="cmdline")  # no control port in tests
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    locks_before = set(runlock._held)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            execute(["scrapy", *args], settings)
+        except SystemExit as e:
+            code = e.code
+        finally:
+            _uninstall_scrapy_root_handler()  # it writes to this run's stderr
+            _end_of_process(locks_before)
+    return Ran(code if isinstance(code, int) else 1, out.getvalue(), err.getvalue())
+
+
+def _end_of_process(locks_before: set[Path]) -> None:
+    """Let go of the run locks the command kept "until the process ends", as its end would."""
+    with runlock._held_guard:
+        for key in set(runlock._held) - locks_before:
+            handle, _ = runlock._held.pop(key)
+            handle.close()  # closing the file drops its flock
+
+
+def scrapy_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m scrapy ARGS...` as a user runs it (smoke tests only: ~3 s to start)."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def write_response(
+    writer: WARCWriter,
+    url: str,
+    body: bytes,
+    headers: list[tuple[str, str]],
+    captured: datetime,
+    status: int = 200,
+) -> None:
+    """Append one response record (HTTP headers + body, captured at ``captured``)."""
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=BytesIO(body),
+        length=len(body),  # known: warcio needs no temporary file for the digest
+        http_headers=StatusAndHeaders(f"{status} OK", headers, protocol="HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": captured.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+    writer.write_record(record)
+
+
+def write_warc(path: Path, fixtures: list[Fixture], captured: datetime | None = None) -> None:
+    """A WARC of fixture pages, captured at their crawl time (or at ``captured``)."""
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for fx in fixtures:
+            headers = list(fx.headers.items())
+            write_response(writer, fx.url, fx.body, headers, captured or fx.crawl_time)
