@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from warcio.archiveiterator import ArchiveIterator
 from omskcrawl.dataset import load
 from omskcrawl.fixtures import Fixture, iter_fixtures
 from omskcrawl.manifest import verify
+from tests import runs
 
 ROOT = Path(__file__).parent.parent
 WARCIO = Path(sys.executable).with_name("warcio")
@@ -121,10 +121,8 @@ BROKEN = 'replace(OmskinformSpider.article, body="article")'
 FIXED = "OmskinformSpider.article"
 
 
-def scrapy(
-    *args: str, spiders: Path, exports: Path, module: str = "local_spiders"
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": f"{spiders}{os.pathsep}{ROOT}"}
+def scrapy(*args: str, spiders: Path, exports: Path, module: str = "local_spiders") -> runs.Ran:
+    """The command in this process (tests/runs.py), with the spider modules on the path."""
     settings = {
         "OMSKCRAWL_EXPORT_DIR": str(exports),
         "SPIDER_MODULES": module,
@@ -134,14 +132,11 @@ def scrapy(
         "CONCURRENT_REQUESTS": "1",
     }
     options = [x for name, value in settings.items() for x in ("-s", f"{name}={value}")]
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args, *options, "-L", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    sys.path.insert(0, str(spiders))
+    try:
+        return runs.scrapy(*args, *options, "-L", "WARNING")
+    finally:
+        sys.path.remove(str(spiders))
 
 
 @pytest.fixture(scope="module")

@@ -70,12 +70,12 @@ def test_the_setting_switches_to_word_overlap_and_says_so_once(
         None,
         None,
     ]  # no model pass, nothing to store
-    pipe.close_spider()
+    pipe.spider_closed()
     description = "word overlap only: OMSKCRAWL_DEDUP_LATENT_TERMS is off"
     assert stats.get_value("omskcrawl/dedup/similarity") == description
     # a second crawler in the same process (crawlall) does not say it again
     again, _ = pipeline(tmp_path / "other", OMSKCRAWL_DEDUP_LATENT_TERMS=False)
-    again.close_spider()
+    again.spider_closed()
     said = [r.getMessage() for r in caplog.records if "word overlap only" in r.getMessage()]
     assert said == [f"same-story decision: {description}"]
 
@@ -83,7 +83,7 @@ def test_the_setting_switches_to_word_overlap_and_says_so_once(
 def test_by_default_the_latent_terms_decide(tmp_path: Path) -> None:
     pipe, stats = pipeline(tmp_path)
     assert run_pair(pipe, ONLY_LATENT_SAY_SAME, 2) == [True, "https://gorod55.ru/news/2"]
-    pipe.close_spider()
+    pipe.spider_closed()
     assert stats.get_value("omskcrawl/dedup/similarity") == "latent terms + word overlap"
 
 

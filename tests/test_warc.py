@@ -161,7 +161,7 @@ def wget_style_warc(path: Path, url: str, body: bytes, date: str) -> None:
         )
         headers = {"WARC-Date": date, "WARC-Target-URI": f"<{url}>"}
         response = writer.create_warc_record(
-            url, "response", payload=BytesIO(chunked), http_headers=http
+            url, "response", payload=BytesIO(chunked), length=len(chunked), http_headers=http
         )
         for name, value in headers.items():
             response.rec_headers.replace_header(name, value)
@@ -170,6 +170,7 @@ def wget_style_warc(path: Path, url: str, body: bytes, date: str) -> None:
             "metadata://gnu.org/software/wget/warc/MANIFEST.txt",
             "metadata",
             payload=BytesIO(b"00000000"),
+            length=8,
         )
         writer.write_record(meta)
 

@@ -208,12 +208,27 @@ class WarcIndex:
         return sum(len(c) for c in self.captures.values())
 
 
-_SHARED: dict[tuple[str, ...], WarcIndex] = {}
+_SHARED: dict[tuple[object, ...], WarcIndex] = {}
+
+
+def _archives_now(paths: list[str]) -> tuple[object, ...]:
+    """The archives the paths name, with their size and mtime: an archive written again (the
+    sample re-packed, in a long-running process or a test) gets a new index, not stale offsets."""
+    found: list[object] = []
+    for pattern in paths:
+        for path in sorted(glob.glob(pattern)) or [pattern]:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                found.append((path, None))
+            else:
+                found.append((path, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def shared_index(paths: list[str]) -> WarcIndex:
-    """One index per process and set of paths."""
-    key = tuple(paths)
+    """One index per process and set of archives (as they are now)."""
+    key = (tuple(paths), _archives_now(paths))
     if key not in _SHARED:
         _SHARED[key] = WarcIndex(paths)
     return _SHARED[key]
