@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 from omskcrawl.failures import RUN_FAILURES
+from omskcrawl.fetchfailures import FETCH_FAILURE_KINDS, all_sources_failed, fetch_failures
 from omskcrawl.schema import SCHEMA_VERSION
 
 OUTCOMES = {
@@ -77,13 +78,20 @@ def spider_summary(
     # A site failed when its crawl did not finish normally, not one page came back 2xx
     # (every feed, listing and article missing, refused or erroring), or what it saw
     # did not all reach the dataset and the state (omskcrawl.failures).
+    # A site whose every feed/sitemap/listing failed fails too, whatever robots.txt answered.
     run_failures = list(stats.get(RUN_FAILURES, []))
-    failed = finish_reason not in FINISHED or ok_responses == 0 or bool(run_failures)
+    failed = (
+        finish_reason not in FINISHED
+        or ok_responses == 0
+        or all_sources_failed(stats)
+        or bool(run_failures)
+    )
     return {
         "spider": name,
         "finish_reason": finish_reason,
         "failed": bool(failed),
         "run_failures": run_failures,
+        "fetch_failures": fetch_failures(stats),
         "counts": counts,
         "field_coverage": coverage,
         "files": list(stats.get("omskcrawl/files", [])),
@@ -190,6 +198,10 @@ def write_manifest(
             {"spider": s["spider"], **f} for s in spiders for f in s.get("run_failures", [])
         ],
         "totals": {key: sum(s["counts"].get(key, 0) for s in spiders) for key in OUTCOMES},
+        "fetch_failures": {
+            key: sum(s.get("fetch_failures", {}).get(key, 0) for s in spiders)
+            for key in FETCH_FAILURE_KINDS
+        },
         "files": files,
         "same_story_model": sorted({s["same_story_model"] for s in spiders} - {None}),
         **(context or {}),

@@ -61,6 +61,9 @@ OMSKCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024
 OMSKCRAWL_MAX_TITLE_CHARS = 500
 OMSKCRAWL_MAX_LEAD_CHARS = 3000
 OMSKCRAWL_MAX_BODY_CHARS = 500_000
+# Retry-After of a 429/503 is waited for before the retry, at most this long (seconds).
+OMSKCRAWL_RETRY_AFTER_ENABLED = True
+OMSKCRAWL_RETRY_AFTER_MAX = 60.0
 
 # Dedup and versions (omskcrawl.pipelines.dedup); state backend: sqlite (default) or redis.
 OMSKCRAWL_DEDUP_ENABLED = True
@@ -78,6 +81,8 @@ OMSKCRAWL_INCREMENTAL = True
 OMSKCRAWL_REVISIT_AFTER_HOURS = ""  # empty: only when the feed says it changed; 0: always
 DOWNLOADER_MIDDLEWARES = {
     "omskcrawl.middlewares.IncrementalMiddleware": 50,
+    # Before Scrapy's retry (550) and redirect (600) see the response: Retry-After, loops.
+    "omskcrawl.fetchfailures.RetryAfterMiddleware": 650,
     # Next to the download handler: archives bytes as received (before decompression).
     "omskcrawl.warc.capture.WarcCaptureMiddleware": 950,
 }

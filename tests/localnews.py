@@ -9,6 +9,7 @@ are injected per path.
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 import threading
 import time
@@ -73,6 +74,8 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    reset: bool = False  # close the connection without an answer
+    then: Route | None = None  # what the path answers after this, once served
 
 
 class LocalNews:
@@ -81,6 +84,7 @@ class LocalNews:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.seen: list[str] = []
+        self.times: list[tuple[str, float]] = []  # (path, monotonic time) of each request
         self.base = ""
 
     def add_site(self, site: str, count: int, delay: float = 0.0) -> None:
@@ -96,14 +100,25 @@ def serve(robots: bytes = b"User-agent: *\nAllow: /\n") -> Iterator[LocalNews]:
     news = LocalNews()
 
     class Handler(BaseHTTPRequestHandler):
+        def handle(self) -> None:
+            # The crawler may give up on a slow answer (a timeout test).
+            with contextlib.suppress(ConnectionError):
+                super().handle()
+
         def do_GET(self) -> None:
             news.seen.append(self.path)
+            news.times.append((self.path, time.monotonic()))
             if self.path == "/robots.txt" and self.path not in news.routes:
                 route = Route(content_type="text/plain", body=robots)
             else:
                 route = news.routes.get(self.path, Route(404, "text/plain", b"not found"))
+            if route.then is not None:
+                news.routes[self.path] = route.then
             if route.delay:
                 time.sleep(route.delay)
+            if route.reset:
+                self.close_connection = True
+                return
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
@@ -127,14 +142,20 @@ def serve(robots: bytes = b"User-agent: *\nAllow: /\n") -> Iterator[LocalNews]:
         server.server_close()
 
 
-def write_spiders(folder: Path, base: str, sites: list[str]) -> str:
-    """A spider module (one omskinform-shaped spider per site) in `folder`; its name."""
+def write_spiders(
+    folder: Path, base: str, sites: list[str], bases: dict[str, str] | None = None
+) -> str:
+    """A spider module (one omskinform-shaped spider per site) in `folder`; its name.
+
+    `bases` gives a site another server than `base`.
+    """
+    bases = bases or {}
     classes = "".join(
         textwrap.dedent(f"""
         class Site{i}(OmskinformSpider):
             name = "{site}"
             allowed_domains = ["127.0.0.1"]
-            feeds = ("{base}/{site}/rss",)
+            feeds = ("{bases.get(site, base)}/{site}/rss",)
             listings = ()
             article_url = r"/{site}/news/\\d+$"
         """)

@@ -41,6 +41,7 @@ from omskcrawl.extract.pagecheck import (
     markup_depth,
     soft_404,
 )
+from omskcrawl.fetchfailures import SOURCES_OK, SOURCES_REQUESTED
 from omskcrawl.items import ArticleItem, RejectedPage
 from omskcrawl.normalize import canonical_url, parse_date
 from omskcrawl.normalize.dates import date_from_url
@@ -134,6 +135,7 @@ class NewsSpider(scrapy.Spider):
         if self.probe:
             sources = sources[:1]
         for url, kind in sources:
+            self._count(SOURCES_REQUESTED)
             callback = {
                 "feed": self.parse_feed,
                 "sitemap": self.parse_sitemap,
@@ -195,10 +197,16 @@ class NewsSpider(scrapy.Spider):
         if rest:
             yield self._probe_request(rest)
 
+    def _count(self, key: str) -> None:
+        if hasattr(self, "crawler") and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        self._count(SOURCES_OK)
         yield from self.follow_entries(response, parse_feed(response.body, response.url))
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        self._count(SOURCES_OK)
         body = response.body
         if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not Content-Encoding
             body = gunzip(body)
@@ -211,6 +219,8 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_entries(response, entries)
 
     def parse_listing(self, response: Response, page: int = 1) -> Iterator[Any]:
+        if page == 1:
+            self._count(SOURCES_OK)
         if self.listing is None or not isinstance(response, TextResponse):
             return
         response = self._decoded(response)
