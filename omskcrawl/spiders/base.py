@@ -253,7 +253,7 @@ class NewsSpider(scrapy.Spider):
         fixed = encoding_fix(response.body, response.encoding)
         if fixed is None:
             return response
-        self.crawler.stats.inc_value(f"omskcrawl/encoding_fixed/{self.name}")
+        self._count(f"omskcrawl/encoding_fixed/{self.name}")
         return response.replace(encoding=fixed)
 
     def _rejected(self, response: Response, reason: str, title: str | None = None) -> RejectedPage:
@@ -270,7 +270,11 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | RejectedPage]:
-        max_bytes = self.settings.getint("OMSKCRAWL_MAX_PAGE_BYTES", MAX_PAGE_BYTES)
+        max_bytes = (
+            self.settings.getint("OMSKCRAWL_MAX_PAGE_BYTES", MAX_PAGE_BYTES)
+            if hasattr(self, "crawler")
+            else MAX_PAGE_BYTES
+        )
         if len(response.body) > max_bytes:
             yield self._rejected(response, f"page too large ({len(response.body)} bytes)")
             return
