@@ -132,7 +132,7 @@ def load(
         raise KeyError(f"no such column(s): {unknown}")
     needed = list(wanted)
     extra = _ORDER + (_LATEST if latest_versions else []) + (_STORIES if unique_stories else [])
-    needed += [c for c in extra if c not in needed]
+    needed = list(dict.fromkeys(needed + extra))
 
     if (Path(path) / "articles").exists():
         where = row_filter(sources, since, until, filters)

@@ -65,6 +65,8 @@ def test_sources_and_published_range(exports: Path) -> None:
 def test_columns_are_projected(exports: Path) -> None:
     df = dataset.load(exports, columns=["url", "tags"], sources=["bk55"])
     assert list(df.columns) == ["url", "tags"] and len(df) == 80
+    only_source = dataset.load(exports, columns=["source"], unique_stories=True)
+    assert list(only_source.columns) == ["source"] and len(only_source) == 241
     assert df["tags"][0] == ["Омск"]
     with pytest.raises(KeyError, match="nope"):
         dataset.load(exports, columns=["nope"])
