@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_similarity.py
 	$(BIN)/python benchmarks/bench_dedup.py  # about 10 minutes: fills a 100k-item state
 	$(BIN)/python benchmarks/bench_replay_index.py  # about 3 minutes: writes a 1 GiB WARC to /tmp
+	$(BIN)/python benchmarks/bench_dataset.py  # about 5 minutes: builds a 1M-row dataset
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_dedup.py
