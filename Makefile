@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dedup.py  # about 10 minutes: fills a 100k-item state
 	$(BIN)/python benchmarks/bench_replay_index.py  # about 3 minutes: writes a 1 GiB WARC to /tmp
 	$(BIN)/python benchmarks/bench_dataset.py  # about 5 minutes: builds a 1M-row dataset
+	$(BIN)/python benchmarks/bench_compact.py  # about 4 minutes: 7,200 small files
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_dedup.py

@@ -259,3 +259,14 @@ def test_command_compacts(exports: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert (exports / ".lock").resolve() not in runlock._held  # released: a crawl may start
     command.run([], argparse.Namespace(before="2024-11-21"))
     assert "nothing to compact" in capsys.readouterr().out
+
+
+def test_files_of_an_older_schema_merge_into_the_current_one(exports: Path) -> None:
+    folder = exports / "articles/source=gorod55/crawl_date=2024-11-20"
+    old = next(folder.glob("part-*.parquet"))
+    table = pq.read_table(old).drop_columns(["tag_keys"])  # as schema 1 wrote it
+    pq.write_table(table, old)
+    result = compaction.compact(exports, "c1", before=DAY + timedelta(days=1))
+    merged = pq.read_table(exports / result.written[0]["path"])
+    assert merged.schema.remove_metadata() == FILE_SCHEMA.remove_metadata()
+    assert merged.column("tag_keys").null_count == 3 and merged.num_rows == 18

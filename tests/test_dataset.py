@@ -121,3 +121,20 @@ def test_row_groups_are_sorted_and_skipped_by_statistics(tmp_path: Path) -> None
     assert len(fragment.split_by_row_group(last_two_days)) == 2
     df = dataset.load(tmp_path, since=datetime(2024, 11, 9, 6, tzinfo=UTC))
     assert len(df) == 8
+
+
+def test_unique_stories_keeps_the_head_or_the_earliest_row_left(tmp_path: Path) -> None:
+    w = PartitionedWriter(tmp_path / "articles", FILE_SCHEMA, ("source", "crawl_date"), "r1")
+    head = row(1, "gorod55", START + timedelta(hours=5))
+    later = row(2, "ngs55", START + timedelta(hours=7)) | {"story_id": head["story_id"]}
+    earlier = row(3, "ngs55", START + timedelta(hours=1)) | {"story_id": head["story_id"]}
+    for member in (later, earlier):
+        member["duplicate_of"] = head["url"]
+    for r in (head, later, earlier):
+        w.write(r)
+    w.close()
+    # The head stands for the story, though another outlet published first.
+    assert dataset.load(tmp_path, unique_stories=True)["url"].tolist() == [head["url"]]
+    # Without the head's outlet, the story's earliest remaining row does.
+    only_ngs = dataset.load(tmp_path, sources=["ngs55"], unique_stories=True)
+    assert only_ngs["url"].tolist() == [earlier["url"]]
