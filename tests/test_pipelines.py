@@ -202,6 +202,20 @@ def test_head_stays_when_an_earlier_item_is_crawled_later(state: Any) -> None:
     assert (edited["version"], edited["duplicate_of"]) == (2, "https://gorod55.ru/news/2")
 
 
+def test_head_stays_across_a_state_rebuilt_from_the_dataset(tmp_path: Path, state: Any) -> None:
+    s = stats()
+    dedup = DedupPipeline(state, s)
+    writer = ParquetPipeline(tmp_path, "r1", "2024-11-20", s)
+    head = article(
+        "https://gorod55.ru/news/2", "Хоценко обсудил промышленность с Алихановым", PRESS
+    )
+    for item in (head, portal_item(T0 - timedelta(hours=3))):
+        writer.process_item(dedup.process_item(item))
+    writer.close_spider()
+    rebuild_state(state, tmp_path)
+    assert dedup.process_item(ngs_item())["duplicate_of"] == "https://gorod55.ru/news/2"
+
+
 def test_items_outside_the_time_window_are_not_grouped(state: Any) -> None:
     dedup = DedupPipeline(state, stats(), window_days=3)
     a = dedup.process_item(article("https://gorod55.ru/news/1", "Хоценко и Алиханов", PRESS))
