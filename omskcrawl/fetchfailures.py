@@ -14,6 +14,7 @@ loops (a redirect back to a URL of its own chain, or one past REDIRECT_MAX_TIMES
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -26,8 +27,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
-from scrapy.utils.defer import deferred_to_future
-from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +148,7 @@ class RetryAfterMiddleware:
                 wait = min(wait, self.max_wait)
                 self.stats.inc_value(RETRY_AFTER_WAITED)
                 logger.debug("Retry-After: waiting %.1f s before retrying %s", wait, request.url)
-                from twisted.internet import reactor  # the one Scrapy installed
-
-                await deferred_to_future(deferLater(reactor, wait, lambda: None))
+                await asyncio.sleep(wait)  # Scrapy runs on asyncio, with or without a reactor
         return response
 
     def _count_loop(self, request: Request, response: Response) -> None:

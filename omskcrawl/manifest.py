@@ -27,6 +27,7 @@ from scrapy.settings import BaseSettings
 
 from omskcrawl.failures import RUN_FAILURES
 from omskcrawl.fetchfailures import FETCH_FAILURE_KINDS, all_sources_failed, fetch_failures
+from omskcrawl.quality import Thresholds, alarms, earlier_quality, site_quality
 from omskcrawl.schema import SCHEMA_VERSION
 
 OUTCOMES = {
@@ -92,6 +93,7 @@ def spider_summary(
         "failed": bool(failed),
         "run_failures": run_failures,
         "fetch_failures": fetch_failures(stats),
+        "quality": site_quality(name, stats),
         "counts": counts,
         "field_coverage": coverage,
         "files": list(stats.get("omskcrawl/files", [])),
@@ -222,6 +224,15 @@ def save_manifest(root: Path, run_id: str, manifest: Mapping[str, Any]) -> Path:
     return path
 
 
+def run_alarms(
+    root: Path, settings: BaseSettings, summaries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """This run's quality alarms (thresholds and earlier runs from the settings' folder)."""
+    limits = Thresholds.from_settings(settings)
+    earlier = earlier_quality(root, settings["OMSKCRAWL_RUN_ID"], limits.history)
+    return alarms(summaries, earlier, limits)
+
+
 class ManifestExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -247,14 +258,19 @@ class ManifestExtension:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         started = datetime.fromisoformat(settings["OMSKCRAWL_RUN_STARTED"])
+        root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
+        summaries = [spider_summary(name, stats, reason)]
+        found = run_alarms(root, settings, summaries)
         path = write_manifest(
-            Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
+            root,
             settings["OMSKCRAWL_RUN_ID"],
             started,
-            [spider_summary(name, stats, reason)],
-            run_context(settings),
+            summaries,
+            {**run_context(settings), "alarms": found},
         )
         self.crawler.stats.set_value("omskcrawl/manifest", str(path))
+        if found and settings.getbool("OMSKCRAWL_ALARMS_FAIL", True):
+            self.crawler.stats.set_value("omskcrawl/alarms", len(found))
 
 
 # Fixity ----------------------------------------------------------------------

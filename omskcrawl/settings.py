@@ -64,6 +64,8 @@ OMSKCRAWL_MAX_BODY_CHARS = 500_000
 # Retry-After of a 429/503 is waited for before the retry, at most this long (seconds).
 OMSKCRAWL_RETRY_AFTER_ENABLED = True
 OMSKCRAWL_RETRY_AFTER_MAX = 60.0
+# Quality alarms (omskcrawl.quality): any alarm makes the run exit 1. Empty: the default there.
+OMSKCRAWL_ALARMS_FAIL = True
 
 # Dedup and versions (omskcrawl.pipelines.dedup); state backend: sqlite (default) or redis.
 OMSKCRAWL_DEDUP_ENABLED = True

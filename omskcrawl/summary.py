@@ -54,3 +54,7 @@ def print_summary(root: Path, manifest_path: Path) -> None:
     print(f'pandas:   {python} -c "{one_liner}"')
     if manifest["failed_spiders"]:
         print(f"FAILED:   {', '.join(manifest['failed_spiders'])}")
+    for failure in manifest.get("run_failures", []):
+        print(f"NOT WRITTEN ({failure['spider']}, {failure['cause']}): {failure['detail']}")
+    for alarm in manifest.get("alarms", []):
+        print(alarm["message"])

@@ -27,4 +27,5 @@ class Command(ScrapyCrawl):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         name = crawler.spidercls.name if crawler.spidercls else args[0]
         failed = spider_summary(name, stats, stats.get("finish_reason"))["failed"]
+        failed = failed or bool(stats.get("omskcrawl/alarms"))  # quality alarms
         self.exitcode = 1 if self.crawler_process.bootstrap_failed or failed else 0

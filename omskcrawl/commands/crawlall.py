@@ -14,7 +14,7 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from omskcrawl.manifest import run_context, spider_summary, write_manifest
+from omskcrawl.manifest import run_alarms, run_context, spider_summary, write_manifest
 from omskcrawl.run import ensure_run, run_started
 from omskcrawl.runlock import hold_or_exit
 from omskcrawl.summary import print_summary
@@ -62,13 +62,15 @@ def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any])
         summaries.append(spider_summary(crawler.spidercls.name, stats, reason))
     settings = cmd.settings
     root = Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports"))
+    found = run_alarms(root, settings, summaries)
     manifest = write_manifest(
         root,
         settings["OMSKCRAWL_RUN_ID"],
         run_started(settings),
         summaries,
-        run_context(settings),
+        {**run_context(settings), "alarms": found},
     )
     print_summary(root, manifest)
-    failed = process.bootstrap_failed or any(s["failed"] for s in summaries)
+    alarmed = bool(found) and settings.getbool("OMSKCRAWL_ALARMS_FAIL", True)
+    failed = process.bootstrap_failed or any(s["failed"] for s in summaries) or alarmed
     return 1 if failed else 0
