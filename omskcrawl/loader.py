@@ -26,6 +26,20 @@ def none_if_empty(value: str | None) -> str | None:
     return value
 
 
+# A headline candidate is cleaned from at most this many characters: cleaning reads it
+# several times, and anything this long is no headline (validation quarantines it).
+TITLE_SCAN_CHARS = 4096
+
+
+def title_head(value: str) -> str:
+    """The part of a headline candidate worth cleaning (bounded cost per page).
+
+    >>> len(title_head("Омск " * 100_000))
+    4096
+    """
+    return value[:TITLE_SCAN_CHARS]
+
+
 def join_paragraphs(paragraphs: list[str]) -> str | None:
     """Paragraphs separated by one blank line; None when there is no text.
 
@@ -58,7 +72,7 @@ class ArticleLoader(ItemLoader):
     default_input_processor = MapCompose(none_if_empty)
     default_output_processor = TakeFirst()
 
-    title_in = MapCompose(clean_title)
+    title_in = MapCompose(title_head, clean_title)
     lead_in = MapCompose(collapse_ws, none_if_empty)
     section_in = MapCompose(collapse_ws, none_if_empty)
     body_in = Identity()

@@ -57,7 +57,7 @@ OMSKCRAWL_COMPACT_TARGET_MB = 128.0  # `scrapy compact`: size of the merged file
 OMSKCRAWL_MANIFEST_PER_SPIDER = True
 # Bounded cost per page (omskcrawl.spiders.base, omskcrawl.pipelines.validate): larger pages
 # and longer fields are quarantined with the reason.
-OMSKCRAWL_MAX_PAGE_BYTES = 8 * 1024 * 1024
+OMSKCRAWL_MAX_PAGE_BYTES = 4 * 1024 * 1024
 OMSKCRAWL_MAX_TITLE_CHARS = 500
 OMSKCRAWL_MAX_LEAD_CHARS = 3000
 OMSKCRAWL_MAX_BODY_CHARS = 500_000

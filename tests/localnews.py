@@ -10,6 +10,7 @@ are injected per path.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import textwrap
 import threading
 import time
@@ -18,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.runs import Ran, scrapy
 
 TOPICS = (
     ("ремонт теплотрассы на улице", "АО «Омск РТС» меняет трубы, движение ограничено"),
@@ -65,6 +68,9 @@ def feed(base: str, site: str, numbers: range) -> bytes:
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{site}</title>{items}</channel></rss>"
     ).encode()
+
+
+_MODULES = itertools.count(1)
 
 
 @dataclass
@@ -161,7 +167,7 @@ def write_spiders(
         """)
         for i, site in enumerate(sites)
     )
-    module = "localnews_spiders"
+    module = f"localnews_spiders_{next(_MODULES)}"  # unique: crawls in one process import it
     (folder / f"{module}.py").write_text(
         "from omskcrawl.spiders.omskinform import OmskinformSpider\n" + classes, "utf-8"
     )
@@ -190,3 +196,17 @@ def scrapy_command(
         command += ["-s", f"{name}={value}"]
     env = {**os.environ, "PYTHONPATH": f"{spiders_dir}{os.pathsep}{ROOT}"}
     return command, env
+
+
+def run_scrapy(
+    spiders_dir: Path, module: str, exports: Path, *args: str, **settings: object
+) -> Ran:
+    """`scrapy ARGS...` in this process (tests/runs.py) over the local spiders, quick settings."""
+    import sys
+
+    command, _ = scrapy_command(spiders_dir, module, exports, *args, **settings)
+    sys.path.insert(0, str(spiders_dir))
+    try:
+        return scrapy(*command[3:])  # without `python -m scrapy`
+    finally:
+        sys.path.remove(str(spiders_dir))

@@ -4,11 +4,10 @@ is a line naming the site and the field, in the manifest and the summary, and ex
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from omskcrawl.quality import Thresholds, alarms
-from tests.localnews import ROOT, Route, article_page, feed, scrapy_command, serve, write_spiders
+from tests.localnews import Route, article_page, feed, run_scrapy, serve, write_spiders
 
 TAGS = '<div class="n_tags">Теги: <a href="/tags/1">Омск</a></div>'
 
@@ -60,10 +59,7 @@ def test_a_site_that_stopped_giving_tags_fails_the_next_run(tmp_path: Path) -> N
                 if run == 1:  # the redesign lost the tags block
                     page = page.replace(TAGS.encode(), b"")
                 news.routes[f"/sitea/news/{n}"] = Route(body=page)
-            command, env = scrapy_command(tmp_path, module, exports, "crawlall", "sitea")
-            results.append(
-                subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-            )
+            results.append(run_scrapy(tmp_path, module, exports, "crawlall", "sitea"))
     first, second = results
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
     assert second.returncode == 1, second.stdout[-2000:] + second.stderr[-2000:]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import random
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from parsel import Selector
 from omskcrawl.dataset import load_quarantine
 from omskcrawl.extract.article import extract_article
 from omskcrawl.spiders.omskinform import OmskinformSpider
-from tests.localnews import ROOT, Route, article_page, feed, scrapy_command, serve, write_spiders
+from tests.localnews import Route, article_page, feed, run_scrapy, serve, write_spiders
+from tests.runs import Ran
 
 NOW = datetime(2024, 11, 21, 3, 30, tzinfo=UTC)
 SITE = "badsite"
@@ -94,12 +94,17 @@ BAD_PAGES: dict[int, tuple[bytes, str, str]] = {
         "text/html; charset=utf-8",
         "not an article",
     ),
+    11: (
+        # Over OMSKCRAWL_MAX_PAGE_BYTES (5 MB in this crawl): not parsed at all.
+        page("Мост через Иртыш закрыли", PARAS + "<p>" + "текст " * 600_000 + "</p>").encode(),
+        "text/html; charset=utf-8",
+        "page too large",
+    ),
 }
 
 
-def crawl(tmp_path: Path, module: str, exports: Path) -> subprocess.CompletedProcess[str]:
-    command, env = scrapy_command(tmp_path, module, exports, "crawl", SITE)
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+def crawl(tmp_path: Path, module: str, exports: Path) -> Ran:
+    return run_scrapy(tmp_path, module, exports, "crawl", SITE, OMSKCRAWL_MAX_PAGE_BYTES=5_000_000)
 
 
 def test_a_crawl_quarantines_every_bad_page_with_its_reason(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.localnews import ROOT, scrapy_command, serve, write_spiders
+from tests.localnews import run_scrapy, serve, write_spiders
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -23,12 +23,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             news.add_site(site, 4)
         module = write_spiders(tmp, news.base, ["sitea", "siteb"])
         for _ in range(2):  # two runs: coverage over runs has two points
-            command, env = scrapy_command(tmp, module, exports, "crawlall", "sitea", "siteb")
-            run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+            run = run_scrapy(tmp, module, exports, "crawlall", "sitea", "siteb")
             assert run.returncode == 0, run.stderr[-2000:]
             news.add_site("sitea", 7)  # the second run finds new articles
-    command, env = scrapy_command(tmp, module, exports, "report", "--runs", "5")
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = run_scrapy(tmp, module, exports, "report", "--runs", "5")
     assert result.returncode == 0, result.stderr[-2000:]
     return exports / "report.html"
 

@@ -48,7 +48,7 @@ from omskcrawl.normalize.dates import date_from_url
 from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
 
 # Larger pages are quarantined unread: parsing one costs about a second of CPU per MiB.
-MAX_PAGE_BYTES = 8 * 1024 * 1024
+MAX_PAGE_BYTES = 4 * 1024 * 1024
 MAX_REJECTED_TITLE = 300
 
 
@@ -314,8 +314,8 @@ class NewsSpider(scrapy.Spider):
         except (ValueError, RecursionError, etree.LxmlError) as e:
             yield self._rejected(response, f"extraction error: {type(e).__name__}: {e}"[:300])
             return
-        page_title = response.xpath("normalize-space(//title)").get() or ""
-        if soft_404(page_title) or soft_404(response.xpath("normalize-space(//h1)").get()):
+        page_title = (response.xpath("normalize-space(//title)").get() or "")[:300]
+        if soft_404(page_title) or soft_404(item.get("title")):
             yield self._rejected(response, "soft 404", page_title)
             return
         if not item.get("body") and not _has_own_headline(response):
