@@ -178,35 +178,22 @@ ROOT = Path(__file__).parent.parent
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "OMSKCRAWL_DEDUP_STORIES": "False"}
 
 
-def scrapy_command(
-    spiders_dir: Path, module: str, exports: Path, *args: str, **settings: object
-) -> tuple[list[str], dict[str, str]]:
-    """A `scrapy ...` command line (and its environment) over the local spiders, quick settings."""
-    import os
-    import sys
-
+def scrapy_args(module: str, exports: Path, *args: str, **settings: object) -> list[str]:
+    """`scrapy ...` arguments over the local spiders, with quick settings."""
     options = {
         "SPIDER_MODULES": module,
         "OMSKCRAWL_EXPORT_DIR": str(exports),
         **FAST,
         **{k: str(v) for k, v in settings.items()},
     }
-    command = [sys.executable, "-m", "scrapy", *args, "-L", "WARNING"]
+    command = [*args, "-L", "WARNING"]
     for name, value in options.items():
         command += ["-s", f"{name}={value}"]
-    env = {**os.environ, "PYTHONPATH": f"{spiders_dir}{os.pathsep}{ROOT}"}
-    return command, env
+    return command
 
 
 def run_scrapy(
     spiders_dir: Path, module: str, exports: Path, *args: str, **settings: object
 ) -> Ran:
     """`scrapy ARGS...` in this process (tests/runs.py) over the local spiders, quick settings."""
-    import sys
-
-    command, _ = scrapy_command(spiders_dir, module, exports, *args, **settings)
-    sys.path.insert(0, str(spiders_dir))
-    try:
-        return scrapy(*command[3:])  # without `python -m scrapy`
-    finally:
-        sys.path.remove(str(spiders_dir))
+    return scrapy(*scrapy_args(module, exports, *args, **settings), spiders_dir=spiders_dir)

@@ -1,26 +1,27 @@
 """SIGKILL at several points of a two-site `crawlall`, then a full run: exactly one row
-per (URL, version), no article missing, and the state never ahead of the dataset."""
+per (URL, version), no article missing, and the state never ahead of the dataset.
+
+Each run is a forked child of the test process (tests/runs.py `Forked`): a process of its own
+to kill, without a new interpreter each time."""
 
 from __future__ import annotations
 
-import signal
 import sqlite3
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from tests.localnews import ROOT, scrapy_command, serve, write_spiders
+from tests.localnews import scrapy_args, serve, write_spiders
+from tests.runs import Forked
 
 SITES = ["sitea", "siteb"]
 PER_SITE = 8
 
 
-def crawlall(tmp_path: Path, exports: Path, module: str) -> subprocess.Popen[str]:
-    command, env = scrapy_command(
-        tmp_path,
+def crawlall(tmp_path: Path, exports: Path, module: str) -> Forked:
+    args = scrapy_args(
         module,
         exports,
         "crawlall",
@@ -29,9 +30,8 @@ def crawlall(tmp_path: Path, exports: Path, module: str) -> subprocess.Popen[str
         OMSKCRAWL_PARQUET_BATCH_SIZE=1,
         CONCURRENT_REQUESTS_PER_DOMAIN=1,
     )
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    log = tmp_path / f"run-{time.monotonic_ns()}.log"
+    return Forked(*args, log=log, spiders_dir=tmp_path)
 
 
 def published(exports: Path) -> list[Path]:
@@ -42,16 +42,13 @@ def dot_files(exports: Path) -> list[Path]:
     return list((exports / "articles").rglob(".part-*.tmp")) if exports.exists() else []
 
 
-def kill_when(proc: subprocess.Popen[str], condition: Callable[[], bool]) -> None:
+def kill_when(run: Forked, condition: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 120
     while not condition():
-        assert proc.poll() is None, (
-            "the run ended before the kill point: " + proc.stderr.read()[-2000:]
-        )  # type: ignore[union-attr]
+        assert run.poll() is None, "the run ended before the kill point: " + run.output()[-2000:]
         assert time.monotonic() < deadline, "kill point never reached"
         time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    run.kill()
 
 
 def dataset_urls(exports: Path) -> list[str]:
@@ -89,8 +86,8 @@ def test_sigkill_at_several_points_then_rerun(tmp_path: Path) -> None:
             # Never ahead: every URL the state holds is in a published file.
             assert state_urls(exports) <= set(dataset_urls(exports))
         final = crawlall(tmp_path, exports, module)
-        out, err = final.communicate(timeout=180)
-    assert final.returncode == 0, out[-2000:] + err[-3000:]
+        code = final.wait()
+    assert code == 0, final.output()[-3000:]
     urls = dataset_urls(exports)
     expected = {f"{news.base}/{site}/news/{n}" for site in SITES for n in range(PER_SITE)}
     assert len(urls) == len(set(urls)), "a URL was written twice"

@@ -1,11 +1,10 @@
 """`scrapy savefixture`: a page from a WARC, or fetched live from 127.0.0.1, becomes a fixture
-folder that the fixture test reads like any other."""
+folder that the fixture test reads like any other. The command runs in this process
+(tests/runs.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from omskcrawl.spiders.omskinform import OmskinformSpider
 from omskcrawl.warc.sample import write_sample_warc
 from tests.conftest import make_spider
 from tests.localnews import Route, serve
+from tests.runs import Ran
+from tests.runs import scrapy as run_in_process
 
 ROOT = Path(__file__).parent.parent
 ARTICLE = next(
@@ -23,14 +24,8 @@ ARTICLE = next(
 )
 
 
-def scrapy(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args, "-L", "WARNING"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def scrapy(*args: str) -> Ran:
+    return run_in_process(*args, "-L", "WARNING")
 
 
 def check_saved(folder: Path, url: str) -> Fixture:
