@@ -130,9 +130,8 @@ def load(
     unknown = [c for c in wanted if c not in ARTICLE_SCHEMA.names]
     if unknown:
         raise KeyError(f"no such column(s): {unknown}")
-    needed = list(wanted)
     extra = _ORDER + (_LATEST if latest_versions else []) + (_STORIES if unique_stories else [])
-    needed = list(dict.fromkeys(needed + extra))
+    needed = list(dict.fromkeys(wanted + extra))
 
     if (Path(path) / "articles").exists():
         where = row_filter(sources, since, until, filters)
