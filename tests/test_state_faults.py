@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import sqlite3
 import subprocess
@@ -322,3 +323,40 @@ def test_a_run_failure_fails_the_site_in_the_manifest(tmp_path: Path) -> None:
     assert summary["failed"] is True
     assert summary["run_failures"][0]["cause"] == "write"
     assert summary["counts"]["not_written"] == 2
+
+
+def test_a_crawl_whose_state_stays_locked_exits_1_and_the_next_run_finishes_it(
+    tmp_path: Path,
+) -> None:
+    # Defects 3 and 6 end to end: another process holds the state's write lock for the whole
+    # crawl (the run lock is off here, as two tools sharing a folder by mistake would have it).
+    from tests.localnews import run_scrapy, serve, write_spiders
+
+    exports = tmp_path / "exports"
+    settings = {"OMSKCRAWL_RUN_LOCK": False, "OMSKCRAWL_STATE_LOCK_TIMEOUT": 0.3}
+    with serve() as news:
+        news.add_site("sitea", 4)
+        module = write_spiders(tmp_path, news.base, ["sitea"])
+        first = run_scrapy(tmp_path, module, exports, "crawl", "sitea", **settings)
+        assert first.returncode == 0, first.stderr[-2000:]
+        news.add_site("sitea", 7)  # three new articles for the locked run
+        holder = sqlite3.connect(exports / "state" / "dedup.sqlite", timeout=1)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            locked = run_scrapy(tmp_path, module, exports, "crawl", "sitea", **settings)
+        finally:
+            holder.rollback()
+            holder.close()
+        again = run_scrapy(tmp_path, module, exports, "crawl", "sitea", **settings)
+    assert locked.returncode == 1, locked.stderr[-2000:]
+    manifests = sorted(
+        (json.loads(p.read_text("utf-8")) for p in (exports / "runs").glob("*.json")),
+        key=lambda m: m["started_at"],
+    )
+    (failure,) = manifests[1]["run_failures"]
+    assert failure["cause"] == "state_commit" and "locked" in failure["detail"]
+    assert not list((exports / "state").glob("*.corrupt-*"))
+    assert again.returncode == 0, again.stderr[-2000:]
+    urls = dataset_urls(exports)
+    assert len(urls) == len(set(urls)) == 7  # the locked run's rows once, none lost
+    assert stored_urls(exports, {"OMSKCRAWL_STATE_BACKEND": "sqlite"}) == set(urls)
