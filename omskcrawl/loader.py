@@ -6,6 +6,7 @@ selectors, then generic extraction); `TakeFirst` keeps the first usable one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
@@ -38,6 +39,20 @@ def title_head(value: str) -> str:
     4096
     """
     return value[:TITLE_SCAN_CHARS]
+
+
+URL_LIKE = re.compile(r"^(?:https?://|www\.)|^[\w.-]+\.(?:ru|com|org|net|рф)(?:/|$)", re.IGNORECASE)
+
+
+def not_a_url(value: str | None) -> str | None:
+    """Drop a link where a name belongs (JSON-LD `author` as the publisher's VK page).
+
+    >>> not_a_url("https://vk.com/omskinform") is None, not_a_url("Иван Петров")
+    (True, 'Иван Петров')
+    """
+    if value is None or URL_LIKE.match(value.strip()):
+        return None
+    return value
 
 
 def join_paragraphs(paragraphs: list[str]) -> str | None:
@@ -77,7 +92,7 @@ class ArticleLoader(ItemLoader):
     section_in = MapCompose(collapse_ws, none_if_empty)
     body_in = Identity()
     body_out = Compose(clean_paragraphs, join_paragraphs)
-    authors_in = MapCompose(collapse_ws, none_if_empty)
+    authors_in = MapCompose(collapse_ws, not_a_url, none_if_empty)
     authors_out = Compose(unique)
     tags_in = Identity()
     tags_out = Compose(split_tags)

@@ -3,13 +3,7 @@
 `extract_article` is the one path from an HTML page to an `ArticleItem`; it is
 used by every spider, by `scrapy extract` and by `scrapy sitecheck`.
 
-Date policy (deliberate, tested on the aif.ru page whose meta says
-06:34:31+0300 while its visible `<time>` says 09:34 with no zone): a machine
-date *with an explicit offset* is unambiguous and wins (JSON-LD, then meta,
-then `<time>`); then the visible date text from the site's selector (read in
-the site's time zone, its year fixed by the URL); then machine dates without
-an offset (site zone); then the date the feed or sitemap gave; then a date in
-the URL (local midnight).
+The publication date is decided in `extract/dates.py` (value, raw text, source).
 """
 
 from __future__ import annotations
@@ -24,6 +18,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from parsel import Selector
 
+from omskcrawl.extract.dates import by_rank, choose_date, publication_date
 from omskcrawl.extract.generic import extract_body, paragraphs_of, visible_dates
 from omskcrawl.extract.structured import DateCandidate, Structured, read_structured
 from omskcrawl.items import ArticleItem
@@ -33,16 +28,13 @@ from omskcrawl.normalize import (
     clean_title,
     collapse_ws,
     content_hash,
-    parse_date,
     word_count,
 )
-from omskcrawl.normalize.dates import date_from_url
 from omskcrawl.normalize.text import fold_key
 from omskcrawl.normalize.urls import web_url
 
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|odt|ods|zip|rar|7z)(?:$|[?#])", re.I)
 DROP_IN_BODY = ("script", "style", "noscript", "iframe", "figure", "figcaption", "h1")
-OFFSET_RE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z|GMT|UTC)\s*$|^\d{9,13}$")
 
 
 @dataclass(frozen=True)
@@ -76,33 +68,6 @@ class Hints:
     published_raw: str | None = None
     modified_raw: str | None = None
     title: str | None = None
-
-
-def has_offset(raw: str) -> bool:
-    """True when a machine date names its own zone.
-
-    >>> has_offset("2020-10-19T06:34:31+0300"), has_offset("2020-10-19T09:34")
-    (True, False)
-    """
-    return bool(OFFSET_RE.search(raw.strip()))
-
-
-def choose_date(
-    candidates: list[DateCandidate], *, now: datetime, tz: str, url: str
-) -> tuple[datetime | None, DateCandidate | None]:
-    """Pick the publication date by the policy in this module's docstring."""
-
-    def rank(c: DateCandidate) -> int:
-        machine = c.source in ("jsonld", "meta", "time")
-        if machine and has_offset(c.raw):
-            return ("jsonld", "meta", "time").index(c.source)
-        return {"text": 3, "jsonld": 4, "meta": 5, "time": 6, "feed": 7, "url": 8}[c.source]
-
-    for cand in sorted(candidates, key=rank):
-        value = parse_date(cand.raw, now=now, tz=tz, url=url)
-        if value is not None:
-            return value, cand
-    return None, None
 
 
 def _texts(sel: Selector, css: str | None) -> list[str]:
@@ -147,17 +112,20 @@ def _attachments(sel: Selector, base_url: str, scope: str | None) -> list[dict[s
         area = sel.xpath("//body")
     seen: set[str] = set()
     out = []
+    # One XPath call picks the document links (lxml's EXSLT regex), and `.root.get` reads
+    # the href without `attrib`, which raises on broken markup like `<a ="x">`.
     for link in area.xpath(
-        ".//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
+        ".//a[re:test(@href, $ext, 'i')]"
+        "[not(ancestor::nav or ancestor::header or ancestor::footer)]",
+        namespaces={"re": "http://exslt.org/regular-expressions"},
+        ext=ATTACHMENT_RE.pattern,
     ):
-        href = link.attrib["href"].strip()
-        if not ATTACHMENT_RE.search(href):
-            continue
+        href = (link.root.get("href") or "").strip()
         absolute = web_url(href, base_url)
         if absolute is None or absolute in seen:
             continue
         seen.add(absolute)
-        out.append({"url": absolute, "text": collapse_ws(" ".join(link.css("::text").getall()))})
+        out.append({"url": absolute, "text": collapse_ws(link.root.text_content())})
     return out
 
 
@@ -230,7 +198,7 @@ def extract_article(
 
     paragraphs = _body_paragraphs(sel, selectors)
     if paragraphs is None:
-        paragraphs = extract_body(sel)
+        paragraphs = extract_body(sel, url)
     if not any(p.strip() for p in paragraphs) and data.body:
         paragraphs = data.body.split("\n")
     loader.add_value("body", without_title(paragraphs, loader.get_output_value("title")))
@@ -252,25 +220,24 @@ def extract_article(
 
     item = loader.load_item()
 
-    candidates = list(data.published)
-    shown = _texts(sel, selectors.date) if selectors.date else visible_dates(sel)
-    if selectors.date and len(shown) > 1:  # a date split over elements: `16:20` + `Вчера`
-        shown.insert(0, " ".join(shown))
-    candidates += [DateCandidate(t, "text") for t in shown]
-    if hints.published_raw:
-        candidates.append(DateCandidate(hints.published_raw, "feed"))
-    url_day = date_from_url(url)
-    if url_day is not None:
-        candidates.append(DateCandidate(url_day.isoformat(), "url"))
-    published, chosen = choose_date(candidates, now=now, tz=tz, url=url)
-    item["published_at"] = published
-    item["published_raw"] = chosen.raw if chosen else None
-    item["date_source"] = chosen.source if chosen else None
+    decision = publication_date(
+        data.published,
+        shown=_texts(sel, selectors.date) if selectors.date else visible_dates(sel),
+        from_selector=bool(selectors.date),
+        feed_raw=hints.published_raw,
+        url=url,
+        now=now,
+        tz=tz,
+        root=sel.root if isinstance(sel.root, lxml_html.HtmlElement) else None,
+    )
+    item["published_at"] = decision.utc
+    item["published_raw"] = decision.raw
+    item["date_source"] = decision.source
     modified_candidates = list(data.modified)
     modified_candidates += [DateCandidate(t, "text") for t in _texts(sel, selectors.modified)]
     if hints.modified_raw:
         modified_candidates.append(DateCandidate(hints.modified_raw, "feed"))
-    item["modified_at"], _ = choose_date(modified_candidates, now=now, tz=tz, url=url)
+    item["modified_at"] = choose_date(by_rank(modified_candidates), now=now, tz=tz, url=url).utc
 
     canonical = next((c for c in data.canonical if c.strip()), None)
     item["fetched_url"] = url

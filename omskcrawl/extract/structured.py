@@ -33,12 +33,40 @@ ARTICLE_TYPES = {
 }
 
 
+# Publication date keys, most specific first: JSON-LD properties and meta names.
+JSONLD_PUBLISHED = ("datePublished", "dateCreated", "uploadDate")
+META_PUBLISHED = (
+    "article:published_time",
+    "datePublished",
+    "og:published_time",
+    "og:article:published_time",
+    "article:published",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "citation_publication_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "date",
+    "dateCreated",
+)
+
+
 @dataclass
 class DateCandidate:
     """One publication (or modification) date found on a page, before parsing."""
 
     raw: str
-    source: str  # jsonld, meta, time, text, url, feed
+    source: str  # jsonld, meta, time, text, url, feed, htmldate
+    # A guess rather than a statement: the page's first `<time>`, not marked as the
+    # publication date (it may sit in a sidebar); the generic policy trusts it last.
+    weak: bool = False
 
 
 @dataclass
@@ -121,22 +149,41 @@ def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
     return found
 
 
-def _meta(sel: Selector, *names: str) -> list[str]:
-    values: list[str] = []
-    for name in names:
-        xpath = f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
-        values.extend(v.strip() for v in sel.xpath(xpath).getall() if v.strip())
-    return values
+def _meta_index(sel: Selector) -> dict[str, list[str]]:
+    """`content` of every `<meta>` by its property/name/itemprop, lower-cased (one pass)."""
+    index: dict[str, list[str]] = {}
+    for el in sel.xpath("//meta[@content]"):
+        attrib = el.attrib
+        value = attrib.get("content", "").strip()
+        if not value:
+            continue
+        for key in {attrib.get(a, "").strip().lower() for a in ("property", "name", "itemprop")}:
+            if key:
+                index.setdefault(key, []).append(value)
+    return index
 
 
 def read_structured(sel: Selector) -> Structured:
     """Collect structured data of a page (JSON-LD, meta, microdata, `<time>`)."""
     out = Structured()
-    for obj in jsonld_articles(sel):
+    index = _meta_index(sel)
+
+    def _meta(*names: str) -> list[str]:
+        return [v for name in names for v in index.get(name.lower(), [])]
+
+    objects = jsonld_articles(sel)
+    # An embedded video's JSON-LD names the video, not the article: it fills only what
+    # no article object gives.
+    articles = [o for o in objects if "videoobject" not in _types(o)] or objects
+    for obj in articles:
         out.titles += _names(obj.get("headline")) + _names(obj.get("name"))
         out.descriptions += _names(obj.get("description"))
-        if obj.get("datePublished"):
-            out.published.append(DateCandidate(str(obj["datePublished"]), "jsonld"))
+    for obj in articles + [o for o in objects if not any(o is a for a in articles)]:
+        for key in JSONLD_PUBLISHED:
+            if obj.get(key):
+                out.published.append(DateCandidate(str(obj[key]), "jsonld"))
+                break
+    for obj in articles:
         if obj.get("dateModified"):
             out.modified.append(DateCandidate(str(obj["dateModified"]), "jsonld"))
         out.authors += _names(obj.get("author"))
@@ -148,32 +195,33 @@ def read_structured(sel: Selector) -> Structured:
         if obj.get("inLanguage") and not out.language:
             out.language = str(obj["inLanguage"])
 
-    out.titles += _meta(sel, "og:title", "twitter:title")
+    out.titles += _meta("og:title", "twitter:title")
     out.titles += sel.css('[itemprop="headline"]:not(meta)::text').getall()
-    out.descriptions += _meta(sel, "og:description", "description")
+    out.descriptions += _meta("og:description", "description")
 
     # Machine dates in meta and microdata; `content` on any itemprop element.
     for raw in (
-        _meta(sel, "article:published_time", "datePublished", "og:published_time", "pubdate")
+        _meta(*META_PUBLISHED)
         + sel.xpath('//*[@itemprop="datePublished"][not(self::meta)]/@content').getall()
     ):
         out.published.append(DateCandidate(raw, "meta"))
-    for raw in _meta(sel, "article:modified_time", "dateModified", "og:updated_time"):
+    for raw in _meta("article:modified_time", "dateModified", "og:updated_time"):
         out.modified.append(DateCandidate(raw, "meta"))
     # `<time datetime>`: the one marked as the publication date, else the first.
-    times = sel.xpath('//time[@itemprop="datePublished"]/@datetime').getall()
-    times += sel.xpath("//time[@datetime]/@datetime").getall()[:1]
-    out.published += [DateCandidate(raw, "time") for raw in times if raw.strip()]
+    marked = sel.xpath('//time[@itemprop="datePublished"]/@datetime').getall()
+    out.published += [DateCandidate(raw, "time") for raw in marked if raw.strip()]
+    first = sel.xpath("//time[@datetime]/@datetime").getall()[:1]
+    out.published += [DateCandidate(raw, "time", weak=True) for raw in first if raw.strip()]
 
-    out.authors += _meta(sel, "article:author", "author")
+    out.authors += _meta("article:author", "author")
     out.authors += sel.css('[itemprop="author"] [itemprop="name"]::text').getall()
-    out.tags += _meta(sel, "article:tag")
-    out.keywords += _meta(sel, "keywords", "news_keywords")
-    out.sections += _meta(sel, "article:section", "articleSection")
-    out.images += _meta(sel, "og:image", "twitter:image")
+    out.tags += _meta("article:tag")
+    out.keywords += _meta("keywords", "news_keywords")
+    out.sections += _meta("article:section", "articleSection")
+    out.images += _meta("og:image", "twitter:image")
     out.canonical += sel.xpath('//link[@rel="canonical"]/@href').getall()
-    out.canonical += _meta(sel, "og:url")
+    out.canonical += _meta("og:url")
     out.language = (
-        out.language or sel.xpath("/html/@lang").get() or next(iter(_meta(sel, "og:locale")), None)
+        out.language or sel.xpath("/html/@lang").get() or next(iter(_meta("og:locale")), None)
     )
     return out

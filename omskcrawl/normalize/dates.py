@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
 
-__all__ = ["FUTURE_TOLERANCE", "MIN_YEAR", "date_from_url", "parse_date"]
+__all__ = ["FUTURE_TOLERANCE", "MIN_YEAR", "date_from_url", "parse_date", "parse_date_local"]
 
 MIN_YEAR = 1990
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -211,6 +211,29 @@ def parse_date(
     >>> parse_date("31.02.2024", now=now) is None, parse_date("ноября", now=now) is None
     (True, True)
     """
+    local = parse_date_local(text, now=now, tz=tz, url=url)
+    return local.astimezone(UTC) if local is not None else None
+
+
+def parse_date_local(
+    text: str | int | float | None,
+    *,
+    now: datetime,
+    tz: str = "Asia/Omsk",
+    url: str | None = None,
+    lenient: bool = True,
+) -> datetime | None:
+    """`parse_date`, but in the zone the text was written in (its offset, else `tz`).
+
+    The calendar day a page shows is the day of this value, not of its UTC form.
+    `lenient=False` skips dateparser: only the forms the fast path knows are read.
+
+    >>> now = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    >>> parse_date_local("2020-06-07", now=now).isoformat()
+    '2020-06-07T00:00:00+06:00'
+    >>> parse_date_local("2020-06-07T01:30:00+03:00", now=now).isoformat()
+    '2020-06-07T01:30:00+03:00'
+    """
     if not isinstance(now, datetime) or not isinstance(tz, str):
         return None
     if now.utcoffset() is None:
@@ -228,7 +251,7 @@ def parse_date(
         if not clean:
             return None
         found = _parse_fast(clean, now, zone, url)
-        if found is None:
+        if found is None and lenient:
             found = _parse_fallback(clean, now.astimezone(zone).replace(tzinfo=None), tz)
         return _plausible(found, now)
     except (ValueError, OverflowError):
@@ -289,14 +312,13 @@ def _normalize(text: str) -> str:
 
 
 def _plausible(found: datetime | None, now: datetime) -> datetime | None:
-    """`found` in UTC, or None when it is before MIN_YEAR or after now + tolerance."""
+    """`found`, or None when it is before MIN_YEAR or after now + tolerance."""
     if found is None:
         return None
     if found.tzinfo is None:  # not expected from our parsers; read as UTC to stay total
         found = found.replace(tzinfo=UTC)
-    if found.year < MIN_YEAR:
+    if found.astimezone(UTC).year < MIN_YEAR:
         return None
-    found = found.astimezone(UTC)
     if found > now + FUTURE_TOLERANCE:
         return None
     return found

@@ -20,6 +20,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -58,8 +59,29 @@ def collapse_ws(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", unescape_entities(text).translate(_INVISIBLE))
     return " ".join(text.split())
+
+
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,30}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def unescape_entities(text: str) -> str:
+    """Decode HTML entities left in text that was already parsed (escaped twice at the source).
+
+    A page that writes `&amp;quot;` in a meta tag shows `&quot;` after parsing; two rounds
+    cover `&amp;amp;nbsp;` too. Text without an entity comes back unchanged.
+
+    >>> unescape_entities("Губернатор: &quot;Метро будет&quot; &amp;nbsp;и точка")
+    'Губернатор: "Метро будет" \xa0и точка'
+    >>> unescape_entities("AT&T и R&D")
+    'AT&T и R&D'
+    """
+    for _ in range(3):
+        if "&" not in text or not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return text
 
 
 def fold_key(text: str | None) -> str:
@@ -460,6 +482,122 @@ def clean_paragraphs(paragraphs: Iterable[str | None]) -> list[str]:
             continue
         kept.append(text)
         previous = key
+    return kept
+
+
+# ---------------------------------------------------------------- generic-layer chrome
+# A page with no site selector has no `body_exclude`: what a site module would cut by CSS,
+# the generic layer cuts by the shape of the line. Each rule is one class of chrome seen on
+# news pages in many languages; all apply only to short lines, never to prose.
+
+_MONTH_WORDS = "|".join(
+    (  # noqa: SIM905 - month names read best as text
+        "january february march april may june july august september october november december "
+        "jan feb mar apr jun jul aug sep sept oct nov dec "
+        "januar februar märz juni juli oktober dezember mai okt dez "
+        "janvier février mars avril juin juillet août septembre octobre novembre décembre "
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre "
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+    ).split()
+)
+_DATE_TOKEN = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+    rf"|\b\d{{1,2}}\.?\s+(?:{_MONTH_WORDS})\.?(?:\s+\d{{4}})?"
+    rf"|\b(?:{_MONTH_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?",
+    re.IGNORECASE,
+)
+# «Read also: <headline>» teasers and the headings of related-links blocks.
+_READ_ALSO = re.compile(
+    r"^(?:read (?:also|more)|see also|more (?:on|from|about) |lesen sie (?:auch|mehr)|auch lesen"
+    r"|weiterlesen|zum weiterlesen|mehr zum thema|mehr dazu"
+    r"|weitere (?:themen|beiträge|artikel|informationen|tipps|infos|links|news)"
+    r"|à lire aussi|lire aussi|lire la suite|voir aussi|lea (?:más|también)|lee (?:más|también)"
+    r"|le puede interesar|te puede interesar|ver también|leggi anche|czytaj (?:też|także|więcej)"
+    r"|zobacz (?:też|także)|читайте также|смотрите также|читать также)"
+    r"(?:\s*[:.»]|$|\s*(?:\w+\s*){0,4}:|.{0,30}$)",
+    re.IGNORECASE,
+)
+_RELATED_HEADING = re.compile(
+    r"^(?:related|recommended|more stories|you may also like|also read"
+    r"|[\w ]{0,20}relacionad[oa]s?|empfohlene beiträge|auch interessant|schon gelesen"
+    r"|weitere artikel(?: zum thema)?|mehr themen"
+    r"|lesen sie hier|dowiedz się więcej|mira|mire|vea también|puedes ver|lea|te recomendamos"
+    r"|по теме|читайте еще|материалы по теме|похожие новости)\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b)|all rights reserved|alle rechte vorbehalten|tous droits réservés",
+    re.IGNORECASE,
+)
+_META_LABEL = re.compile(
+    r"^(?:kategorie|category|categories|tags?|schlagw(?:ö|o)rte?r?|quelle|source|credits?"
+    r"|crédits? photos?|titelbild|beitragsbild|image illustrative|bildquelle|fotos?|photos?"
+    r"|bild)\s*:",
+    re.IGNORECASE,
+)
+_STAMP = re.compile(
+    r"^(?:aktualisiert|letzte änderung|zuletzt aktualisiert|last (?:modified|updated)|updated"
+    r"|published|veröffentlicht|stand|publié|mis à jour|actualizado|publicado)\b",
+    re.IGNORECASE,
+)
+_NEWSLETTER = re.compile(
+    r"newsletter|(?<!un)subscribe|abonnieren|suscríb|inscrivez|zapisz się", re.IGNORECASE
+)
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date or time (a byline stamp, not text).
+
+    >>> is_date_line("23.10.2018"), is_date_line("24. März 2004, 19:49"), is_date_line("286,35 €")
+    (True, True, False)
+    """
+    return (
+        len(line) <= 60
+        and bool(_DATE_TOKEN.search(line))
+        and not re.sub(r"[\W_]+", "", _DATE_TOKEN.sub("", line))
+    )
+
+
+def is_generic_chrome(line: str) -> bool:
+    """Chrome a generic extractor lets through: date stamps, «read also» teasers,
+    related-links headings, copyright, label lines, newsletter calls.
+
+    >>> is_generic_chrome("Read more: Looted colonial art")
+    True
+    >>> is_generic_chrome("Lesen Sie auch die folgenden Beiträge:")
+    True
+    >>> is_generic_chrome("© 2020 General Mills All Rights Reserved")
+    True
+    >>> is_generic_chrome("Aktualisiert am 17.01.2021.")
+    True
+    >>> is_generic_chrome("Never miss the latest news by signing up to our newsletter today!")
+    True
+    >>> is_generic_chrome("Read the full report before the council votes on the budget next week.")
+    False
+    """
+    n = len(line)
+    return (
+        is_date_line(line)
+        or (n <= 160 and bool(_READ_ALSO.match(line)))
+        or (n <= 160 and bool(_COPYRIGHT.search(line)))
+        or (n <= 120 and bool(_RELATED_HEADING.match(line)) and (n <= 40 or ":" in line[:25]))
+        or (n <= 80 and bool(_META_LABEL.match(line)))
+        or (n <= 80 and bool(_STAMP.match(line)) and bool(_DATE_TOKEN.search(line)))
+        or (n <= 200 and bool(_NEWSLETTER.search(line)))
+    )
+
+
+def clean_generic(lines: Iterable[str]) -> list[str]:
+    """Lines of a generically extracted body without `is_generic_chrome` lines and without
+    trailing short headings that end in a colon (the heading of a link list that is gone).
+
+    >>> clean_generic(["Текст статьи.", "23.10.2018", "Текст дальше.", "Weitere Informationen:"])
+    ['Текст статьи.', 'Текст дальше.']
+    """
+    kept = [line for line in lines if not is_generic_chrome(line.strip())]
+    while kept and len(kept[-1]) <= 60 and kept[-1].rstrip().endswith(":"):
+        kept.pop()
     return kept
 
 
