@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
 
 from omskcrawl.normalize import collapse_ws
+from omskcrawl.normalize.urls import registrable_domain, web_url
 
 logger = logging.getLogger(__name__)
 
@@ -211,3 +213,68 @@ def unique_entries(entries: list[Entry]) -> Iterator[Entry]:
         if entry.url not in seen:
             seen.add(entry.url)
             yield entry
+
+
+# Path segments of pages that list or sort articles rather than being one.
+_NOT_ARTICLE_SEGMENT = re.compile(
+    r"^(?:tags?|category|categories|rubric|rubrics|rubrika|section|author|authors|search|page"
+    r"|archive|arhiv|login|register|about|contacts?|feed|rss|amp|print|video|photo|foto)$",
+    re.IGNORECASE,
+)
+_DATE_IN_PATH = re.compile(r"/(?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2}(?:/|-|$)")
+_ID_IN_PATH = re.compile(r"(?:^|[/_-])\d{4,}(?:[/._-]|$)")
+
+
+def looks_like_article(url: str) -> bool:
+    """An article URL by its shape alone: a date or a long number in the path, or a slug
+    of four words or more; never a tag, rubric, author, search or pagination page.
+
+    For sites without a module (no `article_url` pattern).
+
+    >>> looks_like_article("https://irtysh-news.ru/news/society/2026/11/20/biblioteka/")
+    True
+    >>> looks_like_article("https://irtysh-news.ru/news/12345-biblioteka-otkrylas")
+    True
+    >>> looks_like_article("https://irtysh-news.ru/stati/v-omske-otkryli-novuyu-biblioteku")
+    True
+    >>> looks_like_article("https://irtysh-news.ru/tags/omsk/")
+    False
+    >>> looks_like_article("https://irtysh-news.ru/news/")
+    False
+    >>> looks_like_article("https://irtysh-news.ru/news/?page=2")
+    False
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments or any(_NOT_ARTICLE_SEGMENT.match(s) for s in segments):
+        return False
+    if re.search(r"(?:^|&)(?:page|p|PAGEN_\d+)=", parts.query):
+        return False
+    if _DATE_IN_PATH.search(parts.path) and len(segments) >= 4:
+        return True
+    if _ID_IN_PATH.search(parts.path):
+        return True
+    slug = re.sub(r"\.\w{2,5}$", "", segments[-1])
+    return len(re.split(r"[-_]", slug)) >= 4
+
+
+def article_links(
+    sel: Selector, base_url: str, is_article: Callable[[str], bool], via: str = "listing"
+) -> list[Entry]:
+    """Links of a page on its own site that pass `is_article`, in page order, with their text.
+
+    The listing fallback (a site's listing selectors match nothing after a redesign) and the
+    `auto` spider's homepage read links this way.
+    """
+    base = sel.xpath("//base/@href").get() or base_url
+    home = registrable_domain(urlsplit(base_url).hostname or "")
+    entries = []
+    for link in sel.xpath("//a[@href]"):
+        url = web_url(link.root.get("href") or "", base)
+        if url is None or registrable_domain(urlsplit(url).hostname or "") != home:
+            continue
+        url = url.split("#", 1)[0]
+        if is_article(url):
+            title = collapse_ws(link.root.text_content()) or None
+            entries.append(Entry(url, via, None, None, title))
+    return list(unique_entries(entries))

@@ -98,3 +98,7 @@ class ArticleLoader(ItemLoader):
     tags_out = Compose(split_tags)
     attachments_in = Identity()
     attachments_out = Identity()
+    tag_keys_in = Identity()
+    tag_keys_out = Identity()
+    # Values decided elsewhere (dates by `extract/dates.py`, counts computed): as they are.
+    published_at_in = modified_at_in = word_count_in = Identity()

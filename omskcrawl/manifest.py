@@ -48,7 +48,9 @@ OUTCOMES = {
     "errors": "log_count/ERROR",
     "http_404": "downloader/response_status_count/404",
     "replay_misses": "omskcrawl/replay/miss",
+    "listing_fallback": "omskcrawl/listing_fallback",
 }
+SELECTOR_MISS = "omskcrawl/selector_miss/"
 
 
 FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
@@ -96,6 +98,11 @@ def spider_summary(
         "quality": site_quality(name, stats),
         "counts": counts,
         "field_coverage": coverage,
+        # Declared article selectors that matched nothing, per field (the generic layer
+        # filled in): a redesign shows here before the data goes bad.
+        "selector_misses": {
+            k[len(SELECTOR_MISS) :]: int(v) for k, v in stats.items() if k.startswith(SELECTOR_MISS)
+        },
         "files": list(stats.get("omskcrawl/files", [])),
         "same_story_model": stats.get("omskcrawl/dedup/similarity"),
     }

@@ -17,6 +17,7 @@ from scrapy.exceptions import UsageError
 from omskcrawl.manifest import run_alarms, run_context, spider_summary, write_manifest
 from omskcrawl.run import ensure_run, run_started
 from omskcrawl.runlock import hold_or_exit
+from omskcrawl.spiders.base import site_names
 from omskcrawl.summary import print_summary
 
 
@@ -44,7 +45,7 @@ class Command(BaseRunSpiderCommand):
 def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any]) -> int:
     process = cmd.crawler_process
     assert process is not None and cmd.settings is not None
-    available = process.spider_loader.list()
+    available = site_names(process.spider_loader)
     unknown = sorted(set(names) - set(available))
     if unknown:
         raise UsageError(f"unknown spider(s): {', '.join(unknown)}; see `scrapy list`")

@@ -16,6 +16,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from omskcrawl.spiders.base import site_names
+
 FIELDS = ("title", "published_at", "body", "tags", "authors", "lead", "image_url")
 LABELS = ("title", "date", "body", "tags", "authors", "lead", "image")
 ESSENTIAL = ("title", "published_at", "body")
@@ -33,7 +35,14 @@ class Command(ScrapyCommand):
     }
 
     def syntax(self) -> str:
-        return "[SITE ...]"
+        return "[SITE ...] | --url URL [--tz ZONE]"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--url", help="a site with no module: what the `auto` spider finds there"
+        )
+        parser.add_argument("--tz", help="that site's time zone (default Asia/Omsk)")
 
     def short_desc(self) -> str:
         return "Fetch one feed/listing and one article per site; show which fields came out"
@@ -48,7 +57,12 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         process = self.crawler_process
         assert process is not None
-        available = process.spider_loader.list()
+        if opts.url:
+            if args:
+                raise UsageError("give sites or --url, not both")
+            self.exitcode = check_url(process, opts.url, opts.tz)
+            return
+        available = site_names(process.spider_loader)
         unknown = sorted(set(args) - set(available))
         if unknown:
             raise UsageError(f"unknown site(s): {', '.join(unknown)}; see `scrapy list`")
@@ -68,24 +82,50 @@ class Command(ScrapyCommand):
         self.exitcode = print_report(results, crawlers)
 
 
-def print_report(results: dict[str, list[dict[str, Any]]], crawlers: list[Crawler]) -> int:
+def check_url(process: Any, url: str, tz: str | None) -> int:
+    """`--url`: run `auto` in probe mode (every source found, a few articles) and report."""
+    crawler = process.create_crawler("auto")
+    # All discovery answers are wanted here, not just the first article.
+    crawler.settings.set("CLOSESPIDER_ITEMCOUNT", 0, priority="cmdline")
+    found: list[dict[str, Any]] = []
+    crawler.signals.connect(
+        lambda item, **kw: found.append(dict(item)), signal=signals.item_scraped, weak=False
+    )
+    kwargs = {"url": url, "probe": "1", **({"tz": tz} if tz else {})}
+    try:
+        process.crawl(crawler, **kwargs)
+    except ValueError as e:
+        raise UsageError(str(e)) from e
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    print(f"feeds: {', '.join(stats.get('omskcrawl/auto/feeds', [])) or 'none found'}")
+    print(f"sitemaps: {', '.join(stats.get('omskcrawl/auto/sitemaps', [])) or 'none found'}")
+    print(f"homepage article links: {stats.get('omskcrawl/auto/homepage_links', 0)}")
+    name = crawler.spider.name if crawler.spider else "auto"
+    return print_report({"auto": found}, [crawler], site=name)
+
+
+def print_report(
+    results: dict[str, list[dict[str, Any]]], crawlers: list[Crawler], site: str | None = None
+) -> int:
     header = f"{'site':<14} {'pages':>5}  " + " ".join(f"{label:<7}" for label in LABELS) + "  url"
     print(header)
     broken = 0
     for crawler in crawlers:
         assert crawler.spidercls is not None
         name = crawler.spidercls.name
+        shown = site or name
         stats = crawler.stats.get_stats() if crawler.stats else {}
         pages = int(stats.get("downloader/response_status_count/200", 0))
         items = results.get(name, [])
         if not items:
             broken += 1
-            print(f"{name:<14} {pages:>5}  NO ARTICLE (feed/listing gave nothing readable)")
+            print(f"{shown:<14} {pages:>5}  NO ARTICLE (feed/listing gave nothing readable)")
             continue
         item = items[0]
         marks = " ".join(f"{'yes' if item.get(f) else '-':<7}" for f in FIELDS)
         if not all(item.get(f) for f in ESSENTIAL):
             broken += 1
-        print(f"{name:<14} {pages:>5}  {marks}  {item.get('url')}")
+        print(f"{shown:<14} {pages:>5}  {marks}  {item.get('url')}")
     print(f"{len(crawlers) - broken} of {len(crawlers)} sites OK")
     return 1 if broken else 0

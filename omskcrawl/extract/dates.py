@@ -49,6 +49,7 @@ MACHINE = ("jsonld", "meta", "time")
 GENERIC_MACHINE = ("meta", "jsonld", "time")
 # Marks the place of htmldate's search in a policy (run only when reached).
 HTMLDATE = DateCandidate("", "htmldate")
+DAY_ONLY = ("url", "htmldate")
 RANK = {"text": 3, "jsonld": 4, "meta": 5, "time": 6, "feed": 7, "url": 8, "htmldate": 9}
 
 
@@ -191,19 +192,16 @@ def publication_date(
     for stage in stages:
         if stage == [HTMLDATE]:
             found = htmldate_candidate(root, url) if root is not None else None
-            if found is None:
-                continue
-            # htmldate gives the day; a visible text naming that day also gives the time.
-            same = [c for c in shown_dated if _same_day(c, found.raw, now, tz, url, from_selector)]
-            stage = [*same, found]
+            stage = [found] if found is not None else []
         decision = choose_date(stage, now=now, tz=tz, url=url, strict_text=not from_selector)
-        if decision.value is not None:
-            return decision
+        if decision.value is None:
+            continue
+        if decision.source in DAY_ONLY:
+            # A URL or htmldate gives the day; a visible text naming that day gives the time.
+            lenient = from_selector
+            for cand in shown_dated:
+                value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=lenient)
+                if value is not None and value.date() == decision.value.date():
+                    return DateDecision(value, cand.raw, cand.source)
+        return decision
     return DateDecision()
-
-
-def _same_day(
-    cand: DateCandidate, day: str, now: datetime, tz: str, url: str, lenient: bool
-) -> bool:
-    value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=lenient)
-    return value is not None and value.date().isoformat() == day[:10]

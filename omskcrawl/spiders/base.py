@@ -28,6 +28,8 @@ from twisted.python.failure import Failure
 from omskcrawl.discovery import (
     Entry,
     ListingSelectors,
+    article_links,
+    looks_like_article,
     parse_feed,
     parse_listing,
     parse_sitemap,
@@ -91,9 +93,16 @@ def parse_since(value: str | date | None) -> date | None:
         raise ValueError(f"since must be a date as YYYY-MM-DD, got {value!r}") from e
 
 
+def site_names(loader: Any) -> list[str]:
+    """The spiders of site modules (`crawlall`, `sitecheck`), without `auto`."""
+    return sorted(n for n in loader.list() if getattr(loader.load(n), "site_module", False))
+
+
 class NewsSpider(scrapy.Spider):
     """Base for every site. Subclasses declare; they do not override methods."""
 
+    # A module for one site (its fixtures, its contract); `auto` is none.
+    site_module: ClassVar[bool] = True
     timezone: ClassVar[str] = "Asia/Omsk"
     feeds: ClassVar[tuple[str, ...]] = ()
     sitemaps: ClassVar[tuple[str, ...]] = ()
@@ -113,6 +122,7 @@ class NewsSpider(scrapy.Spider):
         # Probe mode (`scrapy sitecheck`): one feed/listing and one article only.
         self.probe = probe not in (False, "", "0", "false", "False")
         self._article_re = re.compile(self.article_url) if self.article_url else None
+        self._warned: set[str] = set()
 
     @property
     def max_pages(self) -> int:
@@ -148,6 +158,10 @@ class NewsSpider(scrapy.Spider):
     def is_article_url(self, url: str) -> bool:
         return self._article_re is None or bool(self._article_re.search(url))
 
+    def wants(self, entry: Entry) -> bool:
+        """Whether a discovered entry is an article of this site worth fetching."""
+        return self.is_article_url(entry.url)
+
     def _entry_date(self, entry: Entry, now: datetime) -> datetime | None:
         """The entry's date; a date in its URL when discovery gave none."""
         raw = entry.published_raw or entry.modified_raw
@@ -164,7 +178,7 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats if hasattr(self, "crawler") else None
         wanted = []
         for entry in unique_entries(list(entries)):
-            if not self.is_article_url(entry.url):
+            if not self.wants(entry):
                 if stats:
                     stats.inc_value(f"omskcrawl/discovery/not_article/{entry.via}")
                 continue
@@ -221,10 +235,15 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response, page: int = 1) -> Iterator[Any]:
         if page == 1:
             self._count(SOURCES_OK)
-        if self.listing is None or not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse):
             return
         response = self._decoded(response)
-        entries, next_url = parse_listing(response.selector, response.url, self.listing)
+        entries: list[Entry] = []
+        next_url = None
+        if self.listing is not None:
+            entries, next_url = parse_listing(response.selector, response.url, self.listing)
+        if not entries:
+            entries = self._listing_fallback(response)
         yield from self.follow_entries(response, entries)
         if not (self.since and next_url) or page >= self.max_pages or self.probe:
             return
@@ -238,6 +257,39 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_listing,
             cb_kwargs={"page": page + 1},
             meta={"omskcrawl_kind": "listing"},
+        )
+
+    def _listing_fallback(self, response: TextResponse) -> list[Entry]:
+        """The page's own links that look like articles, when the listing selectors match
+        nothing (a redesign) or the spider has none (`auto`): counted, warned once."""
+        is_article = self.is_article_url if self._article_re else looks_like_article
+        entries = article_links(response.selector, response.url, is_article)
+        if self.listing is not None and entries:
+            self._count("omskcrawl/listing_fallback")
+            self._warn_once(
+                "listing",
+                "%s: listing selectors matched nothing on %s; following %d links that match "
+                "the article URL pattern instead (has the site changed its design?)",
+                self.name,
+                response.url,
+                len(entries),
+            )
+        return entries
+
+    def _warn_once(self, key: str, message: str, *args: Any) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            self.logger.warning(message, *args)
+
+    def _selector_missed(self, field: str) -> None:
+        """A declared article selector matched nothing; the generic layer filled in."""
+        self._count(f"omskcrawl/selector_miss/{field}")
+        self._warn_once(
+            f"article/{field}",
+            "%s: the article selector for %s matched nothing; using the generic layer "
+            "(has the site changed its design?)",
+            self.name,
+            field,
         )
 
     # Articles ------------------------------------------------------------------
@@ -310,6 +362,7 @@ class NewsSpider(scrapy.Spider):
                 selectors=self.article,
                 hints=hints,
                 source=self.name,
+                on_miss=self._selector_missed,
             )
         except (ValueError, RecursionError, etree.LxmlError) as e:
             yield self._rejected(response, f"extraction error: {type(e).__name__}: {e}"[:300])
