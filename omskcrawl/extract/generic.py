@@ -200,6 +200,7 @@ def paragraphs_of(container: lxml_html.HtmlElement) -> list[str]:
 # and jusText compared): on trafilatura's eval set that recovers nearly all of the full
 # cascade's recall while paying for it on about one page in eight.
 SHORT_BODY_CHARS = 1000
+MIN_BODY_CHARS = 40
 
 
 def _trafilatura_text(root: lxml_html.HtmlElement, url: str | None, *, fast: bool) -> str:
@@ -250,7 +251,10 @@ def extract_body(sel: Selector, url: str | None = None) -> list[str]:
     root = sel.root
     if not isinstance(root, lxml_html.HtmlElement) or _marked_empty(root):
         return []
-    return clean_generic(trafilatura_body(root, url) or density_body(sel))
+    lines = clean_generic(trafilatura_body(root, url) or density_body(sel))
+    # Less than a sentence is a menu word or a button that a text extractor scraped off an
+    # empty page, not an article.
+    return lines if sum(len(line) for line in lines) >= MIN_BODY_CHARS else []
 
 
 def density_body(sel: Selector) -> list[str]:
