@@ -276,11 +276,6 @@ class NewsSpider(scrapy.Spider):
             )
         return entries
 
-    def _count(self, stat: str) -> None:
-        crawler = getattr(self, "crawler", None)  # none when a fixture is checked
-        if crawler is not None and crawler.stats is not None:
-            crawler.stats.inc_value(stat)
-
     def _warn_once(self, key: str, message: str, *args: Any) -> None:
         if key not in self._warned:
             self._warned.add(key)
