@@ -297,6 +297,8 @@ def _in_page_chrome(el: lxml_html.HtmlElement) -> bool:
 
 # Class/id/itemprop fragments of elements that show a date («дата» transliterated too).
 DATE_MARK = re.compile(r"date|time|publish|posted|created|data|meta", re.IGNORECASE)
+# In document order; `<time datetime>` counts whatever its class.
+_MARKERS = "//@class | //@id | //@itemprop | //time/@datetime"
 
 
 def visible_dates(sel: Selector, limit: int = 8) -> list[str]:
@@ -317,21 +319,20 @@ def visible_dates(sel: Selector, limit: int = 8) -> list[str]:
         return []
     before: list[str] = []
     after: list[str] = []
-    seen_h1 = False
-    # One XPath call returns the few elements worth a look, in document order.
-    for el in root.xpath("//h1 | //time | //*[@class or @id or @itemprop]"):
-        if el.tag == "h1":
-            seen_h1 = True
+    # Attribute values are plain strings to test; only the few that name a date become
+    # elements (a page has thousands of classed elements and a handful of dates).
+    seen: set[lxml_html.HtmlElement] = set()
+    for value in root.xpath(_MARKERS):
+        el = value.getparent()
+        if el in seen or el.tag == "h1" or (el.tag != "time" and not DATE_MARK.search(value)):
             continue
-        marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
-        if el.tag != "time" and not DATE_MARK.search(marker):
-            continue
+        seen.add(el)
         if _in_page_chrome(el):
             continue
         text = " ".join(el.text_content().split())
         if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
             continue
-        (after if seen_h1 else before).append(text)
+        (after if el.xpath("boolean(preceding::h1)") else before).append(text)
     texts = after + before[::-1]
     # A bare time (a TV schedule, a clock widget) only when nothing names a day.
     dated = [t for t in texts if not BARE_TIME.match(t)]
