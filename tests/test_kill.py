@@ -20,7 +20,7 @@ SITES = ["sitea", "siteb"]
 PER_SITE = 8
 
 
-def crawlall(tmp_path: Path, exports: Path, module: str) -> Forked:
+def crawlall(tmp_path: Path, exports: Path, module: str, **backend: object) -> Forked:
     args = scrapy_args(
         module,
         exports,
@@ -29,6 +29,7 @@ def crawlall(tmp_path: Path, exports: Path, module: str) -> Forked:
         OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE=3,
         OMSKCRAWL_PARQUET_BATCH_SIZE=1,
         CONCURRENT_REQUESTS_PER_DOMAIN=1,
+        **backend,
     )
     log = tmp_path / f"run-{time.monotonic_ns()}.log"
     return Forked(*args, log=log, spiders_dir=tmp_path)
@@ -96,3 +97,39 @@ def test_sigkill_at_several_points_then_rerun(tmp_path: Path) -> None:
     df = pd.read_parquet(exports / "articles", columns=["url", "version"])
     assert (df["version"] == 1).all()
     assert not dot_files(exports), "dead runs' dot-files must be cleaned"
+
+
+def test_sigkill_after_a_publish_with_the_redis_state(tmp_path: Path, redis_url: str) -> None:
+    # Redis applied every write at once: a kill left URLs "stored" that no file held.
+    import redis
+
+    exports = tmp_path / "exports"
+    prefix = f"kill{time.monotonic_ns()}"
+    backend = {
+        "OMSKCRAWL_STATE_BACKEND": "redis",
+        "OMSKCRAWL_REDIS_URL": redis_url,
+        "OMSKCRAWL_REDIS_PREFIX": prefix,
+    }
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+
+    def stored() -> set[str]:
+        return set(client.smembers(f"{prefix}:urls"))  # type: ignore[arg-type]
+
+    try:
+        with serve() as news:
+            for site in SITES:
+                news.add_site(site, PER_SITE, delay=0.25)
+            module = write_spiders(tmp_path, news.base, SITES)
+            kill_when(
+                crawlall(tmp_path, exports, module, **backend), lambda: bool(published(exports))
+            )
+            assert stored() <= set(dataset_urls(exports))
+            final = crawlall(tmp_path, exports, module, **backend)
+            code = final.wait()
+        assert code == 0, final.output()[-3000:]
+        urls = dataset_urls(exports)
+        expected = {f"{news.base}/{site}/news/{n}" for site in SITES for n in range(PER_SITE)}
+        assert len(urls) == len(set(urls)) and set(urls) == expected
+        assert stored() == expected
+    finally:
+        client.close()
