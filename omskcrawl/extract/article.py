@@ -104,7 +104,12 @@ def without_title(paragraphs: list[str], title: str | None) -> list[str]:
     if not title:
         return paragraphs
     key = fold_key(title)
-    head = [p for p in paragraphs[:3] if fold_key(clean_title(p) or "") != key]
+    # A paragraph far longer than the headline cannot repeat it (and is costly to clean).
+    head = [
+        p
+        for p in paragraphs[:3]
+        if len(p) > 3 * len(title) + 100 or fold_key(clean_title(p) or "") != key
+    ]
     return head + paragraphs[3:]
 
 

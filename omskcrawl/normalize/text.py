@@ -42,6 +42,7 @@ __all__ = [
 
 # Invisible characters that render as nothing: deleted outright.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_HAS_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def collapse_ws(text: str | None) -> str:
@@ -59,8 +60,10 @@ def collapse_ws(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", unescape_entities(text).translate(_INVISIBLE))
-    return " ".join(text.split())
+    text = unescape_entities(text)
+    if _HAS_INVISIBLE.search(text):  # translate() walks the text char by char: only if needed
+        text = text.translate(_INVISIBLE)
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,30}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
