@@ -227,6 +227,11 @@ def render_report(root: Path, runs: int = 10) -> str:
     alarms = [a["message"] for m in manifests[-1:] for a in m.get("alarms", [])]
     failed = [s for m in manifests[-1:] for s in m.get("failed_spiders", [])]
     items = "".join(f"<li>{_esc(a)}</li>" for a in alarms) or "<li>none</li>"
+    not_written = "".join(
+        f"<li>{_esc(f['spider'])} ({_esc(f['cause'])}): {_esc(f['detail'])}</li>"
+        for m in manifests[-1:]
+        for f in m.get("run_failures", [])
+    )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>omskcrawl report {date.today().isoformat()}</title>"
@@ -235,7 +240,32 @@ def render_report(root: Path, runs: int = 10) -> str:
         f"<h1>omskcrawl report</h1><p>{len(manifests)} runs, {len(df)} rows in "
         f"{_esc(root / 'articles')}; last run {_esc(last['run_id'])}; failed sites: "
         f"{_esc(', '.join(failed) or 'none')}.</p><h2>Alarms of the last run</h2>"
-        f"<ul>{items}</ul>{''.join(charts)}</body></html>"
+        f"<ul>{items}</ul>"
+        + (f"<h2>Not written in the last run</h2><ul>{not_written}</ul>" if not_written else "")
+        + "".join(charts)
+        + failure_table(last)
+        + "</body></html>"
+    )
+
+
+def failure_table(manifest: Mapping[str, Any]) -> str:
+    """The last run's fetch failures per site, one row each, as an HTML table."""
+    sites = manifest.get("per_spider", [])
+    kinds = sorted({k for s in sites for k in (s.get("fetch_failures") or {})})
+    if not kinds:
+        return ""
+    head = "".join(f"<th>{_esc(k)}</th>" for k in ("site", *kinds, "quarantined"))
+    rows = "".join(
+        "<tr>"
+        + f"<td>{_esc(s['spider'])}{' (failed)' if s.get('failed') else ''}</td>"
+        + "".join(f"<td>{(s.get('fetch_failures') or {}).get(k, 0)}</td>" for k in kinds)
+        + f"<td>{s.get('counts', {}).get('quarantined', 0)}</td></tr>"
+        for s in sites
+    )
+    return (
+        "<h2>Fetch failures per site in the last run</h2>"
+        '<table border="1" cellpadding="4" style="border-collapse:collapse;font-size:12px">'
+        f"<tr>{head}</tr>{rows}</table>"
     )
 
 

@@ -39,6 +39,7 @@ def test_the_report_is_one_self_contained_page(report: Path) -> None:
         "Top tags",
         "Failures per site",
         "Same-story duplicates per day",
+        "Fetch failures per site in the last run",
         "Share of items with a body",
     ):
         assert title in page
