@@ -27,12 +27,17 @@ def print_summary(root: Path, manifest_path: Path) -> None:
             part = table.filter(pc.equal(table.column("source"), source))
             dated = len(part) - part.column("published_at").null_count
             rows_by_source[source] = (len(part), dated)
-    print(f"{'source':<16} {'rows':>6} {'dated':>6}  status")
+    print(f"{'source':<16} {'rows':>6} {'dated':>6} {'body':>5} {'tags':>5} {'quar':>5}  status")
     for spider in manifest["per_spider"]:
         name = spider["spider"]
         rows, dated = rows_by_source.get(name, (0, 0))
         status = "FAILED" if spider["failed"] else "ok"
-        print(f"{name:<16} {rows:>6} {dated:>6}  {status}")
+        quality = spider.get("quality") or {}
+        shares = " ".join(
+            f"{quality[k]:>5.0%}" if quality.get("items") and k in quality else f"{'-':>5}"
+            for k in ("body_share", "tags_share", "quarantined_share")
+        )
+        print(f"{name:<16} {rows:>6} {dated:>6} {shares}  {status}")
     all_rows = sum(r for r, _ in rows_by_source.values())
     all_dated = sum(d for _, d in rows_by_source.values())
     share = f"{all_dated / all_rows:.0%}" if all_rows else "-"
