@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,10 @@ from omskcrawl import runlock
 from omskcrawl.fixtures import Fixture
 
 ROOT = Path(__file__).parent.parent
+
+
+# Local pages (replayed or on 127.0.0.1) need no politeness delay (`scrapy replay` sets the same).
+NO_DELAY = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,17 @@ def scrapy(*args: str, spiders_dir: Path | None = None) -> Ran:
             _end_of_process(locks_before)
             if spiders_dir is not None:
                 sys.path.remove(str(spiders_dir))
-                _forget_modules_from(spiders_dir)
+            # spider modules written by tests (`SPIDER_MODULES`, `runspider FILE`): another test
+            # may write a module of the same name, as a new command-line run would see it
+            _forget_modules_from(Path(tempfile.gettempdir()))
     return Ran(code if isinstance(code, int) else 1, out.getvalue(), err.getvalue())
 
 
 def _forget_modules_from(folder: Path) -> None:
-    """Drop the spider modules imported from ``folder``: another test's folder may hold a module
-    of the same name, as the next command-line run would see it."""
+    """Drop the modules imported from ``folder`` (not the project's, should it sit there)."""
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if file and Path(file).is_relative_to(folder):
+        if file and Path(file).is_relative_to(folder) and not Path(file).is_relative_to(ROOT):
             del sys.modules[name]
     importlib.invalidate_caches()
 

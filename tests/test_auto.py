@@ -9,8 +9,6 @@ robots.txt, `/feed/` announced by `<link rel=alternate>`, `entry-content` markup
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -19,6 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.runs import NO_DELAY, Ran
+from tests.runs import scrapy as run_in_process
 
 ROOT = Path(__file__).parent.parent
 
@@ -172,27 +173,9 @@ def site() -> Iterator[str]:
     server.server_close()
 
 
-def scrapy(*args: str, exports: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            *args,
-            "-s",
-            f"OMSKCRAWL_EXPORT_DIR={exports}",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-L",
-            "INFO",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def scrapy(*args: str, exports: Path) -> Ran:
+    """The command in this process (tests/runs.py)."""
+    return run_in_process(*args, "-s", f"OMSKCRAWL_EXPORT_DIR={exports}", *NO_DELAY, "-L", "INFO")
 
 
 def test_auto_crawl_discovers_feed_sitemap_and_homepage(site: str, tmp_path: Path) -> None:

@@ -9,11 +9,9 @@ import pandas as pd
 
 from omskcrawl.fixtures import iter_fixtures
 from omskcrawl.warc.sample import write_sample_warc
-from tests.runs import ROOT, scrapy, scrapy_cli, write_warc
+from tests.runs import NO_DELAY, ROOT, scrapy, scrapy_cli, write_warc
 
 SAMPLE = ROOT / "omskcrawl" / "sample" / "sites"
-# Replayed pages need no politeness delay (`scrapy replay` sets the same).
-NO_DELAY = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 
 
 def test_extract_generic_on_real_aif_page_from_the_command_line() -> None:

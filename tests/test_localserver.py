@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from omskcrawl.fixtures import iter_fixtures
-from tests.runs import scrapy
+from tests.runs import NO_DELAY, scrapy
 
 ARTICLES = [f for f in iter_fixtures() if f.spider == "omskinform" and f.kind == "article"]
 
@@ -84,10 +84,7 @@ def test_crawl_over_http(site: str, tmp_path: Path) -> None:
         str(spider_file),
         "-s",
         f"OMSKCRAWL_EXPORT_DIR={exports}",
-        "-s",
-        "DOWNLOAD_DELAY=0",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
+        *NO_DELAY,
         "-L",
         "INFO",
     )
