@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from lxml import html as lxml_html
 
@@ -50,6 +50,7 @@ GENERIC_MACHINE = ("meta", "jsonld", "time")
 # Marks the place of htmldate's search in a policy (run only when reached).
 HTMLDATE = DateCandidate("", "htmldate")
 DAY_ONLY = ("url", "htmldate")
+MAX_OFFSET = timedelta(hours=14)
 RANK = {"text": 3, "jsonld": 4, "meta": 5, "time": 6, "feed": 7, "url": 8, "htmldate": 9}
 
 
@@ -178,11 +179,11 @@ def publication_date(
         # htmldate's order: meta before JSON-LD (a page's JSON-LD is more often a
         # template's or another item's), and a guessed `<time>` last of all.
         machine = sorted(
-            (c for c in structured if not c.weak), key=lambda c: GENERIC_MACHINE.index(c.source)
+            (c for c in structured if not c.weak),
+            key=lambda c: (GENERIC_MACHINE.index(c.source), not has_offset(c.raw)),
         )
         stages = [
-            [c for c in machine if has_offset(c.raw)],
-            [c for c in machine if not has_offset(c.raw)],
+            _shown_first(machine, shown_dated, now=now, tz=tz, url=url),
             later,
             [HTMLDATE],
             shown_dated,
@@ -196,12 +197,65 @@ def publication_date(
         decision = choose_date(stage, now=now, tz=tz, url=url, strict_text=not from_selector)
         if decision.value is None:
             continue
-        if decision.source in DAY_ONLY:
+        if decision.value.utcoffset() == timedelta(0) and decision.source in MACHINE:
+            naive = [c for c in structured if not has_offset(c.raw)]
+            decision = in_page_zone(decision, naive + shown_dated, now=now, tz=tz, url=url)
+        if decision.source in DAY_ONLY and decision.value is not None:
             # A URL or htmldate gives the day; a visible text naming that day gives the time.
-            lenient = from_selector
+            day = decision.value.date()
             for cand in shown_dated:
-                value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=lenient)
-                if value is not None and value.date() == decision.value.date():
+                value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=from_selector)
+                if value is not None and value.date() == day:
                     return DateDecision(value, cand.raw, cand.source)
         return decision
     return DateDecision()
+
+
+def in_page_zone(
+    decision: DateDecision, local: list[DateCandidate], *, now: datetime, tz: str, url: str
+) -> DateDecision:
+    """A date stated in UTC, moved to the page's own offset when the page also prints the
+    same moment in local wall-clock time (`2023-11-09T03:28:35Z` next to
+    `2023-11-08 22:28:35`): the instant stays, the calendar day becomes the page's.
+
+    >>> utc = DateDecision(datetime(2023, 11, 9, 3, 28, 35, tzinfo=UTC), "x", "meta")
+    >>> moved = in_page_zone(utc, [DateCandidate("2023-11-08 22:28:35", "meta")],
+    ...                      now=datetime(2026, 1, 1, tzinfo=UTC), tz="Asia/Omsk", url="")
+    >>> moved.value.isoformat(), moved.utc == utc.utc
+    ('2023-11-08T22:28:35-05:00', True)
+    """
+    assert decision.value is not None
+    utc_wall = decision.value.replace(tzinfo=None)
+    for cand in local:
+        if ":" not in cand.raw:  # a day alone gives no offset
+            continue
+        value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=False)
+        if value is None:
+            continue
+        delta = value.replace(
+            tzinfo=None, second=utc_wall.second, microsecond=0
+        ) - utc_wall.replace(microsecond=0)
+        if delta and abs(delta) <= MAX_OFFSET and delta % timedelta(minutes=15) == timedelta(0):
+            value = decision.value.astimezone(timezone(delta))
+            return DateDecision(value, decision.raw, decision.source)
+    return decision
+
+
+def _shown_first(
+    machine: list[DateCandidate], shown: list[DateCandidate], *, now: datetime, tz: str, url: str
+) -> list[DateCandidate]:
+    """Machine dates, the one whose day the page also shows first (a page that carries a
+    first-published and an updated date in its meta shows the one its readers see)."""
+    days = set()
+    for cand in shown:
+        value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=False)
+        if value is not None:
+            days.add(value.date())
+    if not days:
+        return machine
+
+    def shown_day(c: DateCandidate) -> bool:
+        value = parse_date_local(c.raw, now=now, tz=tz, url=url)
+        return value is not None and value.date() in days
+
+    return sorted(machine, key=lambda c: not shown_day(c))
