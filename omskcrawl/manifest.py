@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 from omskcrawl.failures import RUN_FAILURES
 from omskcrawl.fetchfailures import FETCH_FAILURE_KINDS, all_sources_failed, fetch_failures
 from omskcrawl.quality import Thresholds, alarms, earlier_quality, site_quality
+from omskcrawl.network import summary_line as network_summary
 from omskcrawl.schema import SCHEMA_VERSION
 
 OUTCOMES = {
@@ -103,6 +104,8 @@ def spider_summary(
         "selector_misses": {
             k[len(SELECTOR_MISS) :]: int(v) for k, v in stats.items() if k.startswith(SELECTOR_MISS)
         },
+        # One line on requests that failed for a network reason (omskcrawl.network), if any.
+        "network": network_summary(name, stats),
         "files": list(stats.get("omskcrawl/files", [])),
         "same_story_model": stats.get("omskcrawl/dedup/similarity"),
     }

@@ -24,8 +24,15 @@ RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no per-crawler code-execution HTTP server (Scrapy 2.19)
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Quiet logs (omskcrawl.logs): a dropped item logs its reason, not the item; expected drops
+# at INFO/DEBUG; network failures summed up per site (omskcrawl.network) instead of
+# a traceback per request.
+LOG_FORMATTER = "omskcrawl.logs.QuietLogFormatter"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 
 # http/https: replay from WARC files when OMSKCRAWL_REPLAY_WARC is set, live otherwise.
 DOWNLOAD_HANDLERS = {
@@ -41,6 +48,8 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "omskcrawl.runlock.RunLockExtension": 0,
+    "scrapy.extensions.logstats.LogStats": None,  # one line for all crawlers instead:
+    "omskcrawl.progress.ProgressExtension": 600,
     "omskcrawl.manifest.ManifestExtension": 500,
 }
 
@@ -66,6 +75,10 @@ OMSKCRAWL_RETRY_AFTER_ENABLED = True
 OMSKCRAWL_RETRY_AFTER_MAX = 60.0
 # Quality alarms (omskcrawl.quality): any alarm makes the run exit 1. Empty: the default there.
 OMSKCRAWL_ALARMS_FAIL = True
+# Progress (omskcrawl.progress): one line per interval for the whole process, a bar on a tty.
+OMSKCRAWL_PROGRESS_INTERVAL = 60.0
+OMSKCRAWL_PROGRESS_PER_SITE = False
+OMSKCRAWL_PROGRESS_BAR = "auto"
 
 # Dedup and versions (omskcrawl.pipelines.dedup); state backend: sqlite (default) or redis.
 OMSKCRAWL_DEDUP_ENABLED = True
@@ -82,6 +95,7 @@ OMSKCRAWL_STATE_LOCK_TIMEOUT = 30.0
 OMSKCRAWL_INCREMENTAL = True
 OMSKCRAWL_REVISIT_AFTER_HOURS = ""  # empty: only when the feed says it changed; 0: always
 DOWNLOADER_MIDDLEWARES = {
+    "omskcrawl.network.NetworkFailureMiddleware": 40,
     "omskcrawl.middlewares.IncrementalMiddleware": 50,
     # Before Scrapy's retry (550) and redirect (600) see the response: Retry-After, loops.
     "omskcrawl.fetchfailures.RetryAfterMiddleware": 650,

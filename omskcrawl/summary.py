@@ -57,6 +57,9 @@ def print_summary(root: Path, manifest_path: Path) -> None:
         python = python.relative_to(Path.cwd())
     one_liner = f"import pandas as pd; print(pd.read_parquet('{folder}'))"
     print(f'pandas:   {python} -c "{one_liner}"')
+    for spider in manifest["per_spider"]:
+        if spider.get("network"):
+            print(f"network:  {spider['network']}")
     if manifest["failed_spiders"]:
         print(f"FAILED:   {', '.join(manifest['failed_spiders'])}")
     for failure in manifest.get("run_failures", []):

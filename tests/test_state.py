@@ -90,7 +90,7 @@ def test_one_shared_state_per_process(tmp_path: Path) -> None:
 
 
 def test_unknown_backend_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="sqlite' or 'redis"):
+    with pytest.raises(ValueError, match="one of \\('sqlite', 'redis'\\)"):
         open_state("mongo", root=tmp_path, redis_url="", prefix="p")
 
 

@@ -1,0 +1,44 @@
+"""Project commands (COMMANDS_MODULE). Shared: the checks every crawl command runs first."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
+
+from omskcrawl.dedup.state import BACKENDS, StateError, state_from_settings
+from omskcrawl.spiders.base import parse_since
+
+EXIT_FAILED = 1
+
+
+def check_run_options(settings: BaseSettings, spargs: dict[str, Any]) -> None:
+    """Bad arguments or settings: one clear `UsageError` (exit 2) before any crawler starts."""
+    from omskcrawl.pipelines.dedup import POLICIES  # the similarity model loads lazily
+
+    try:
+        parse_since(spargs.get("since"))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    backend = settings.get("OMSKCRAWL_STATE_BACKEND")
+    if backend not in BACKENDS:
+        raise UsageError(f"OMSKCRAWL_STATE_BACKEND must be one of {BACKENDS}, not {backend!r}")
+    policy = settings.get("OMSKCRAWL_DEDUP_STORY_POLICY")
+    if policy not in POLICIES:
+        raise UsageError(f"OMSKCRAWL_DEDUP_STORY_POLICY must be one of {POLICIES}, not {policy!r}")
+
+
+def check_state_reachable(settings: BaseSettings) -> None:
+    """A remote state (Redis) that cannot be reached: one line and exit 1, within seconds."""
+    if settings.get("OMSKCRAWL_STATE_BACKEND") != "redis":
+        return
+    if not settings.getbool("OMSKCRAWL_DEDUP_ENABLED", True):
+        return
+    try:
+        state = state_from_settings(settings)
+    except StateError as e:
+        print(f"omskcrawl: {e}", file=sys.stderr)
+        raise SystemExit(EXIT_FAILED) from None
+    state.close()

@@ -11,6 +11,7 @@ import argparse
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from omskcrawl.commands import check_run_options, check_state_reachable
 from omskcrawl.manifest import spider_summary
 from omskcrawl.runlock import hold_or_exit
 
@@ -20,7 +21,9 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("give exactly one spider; for several use `scrapy crawlall`")
         assert self.crawler_process is not None and self.settings is not None
+        check_run_options(self.settings, opts.spargs)
         self.run_lock = hold_or_exit(self.settings)
+        check_state_reachable(self.settings)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

@@ -14,6 +14,7 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from omskcrawl.commands import check_run_options, check_state_reachable
 from omskcrawl.manifest import run_alarms, run_context, spider_summary, write_manifest
 from omskcrawl.run import ensure_run, run_started
 from omskcrawl.runlock import hold_or_exit
@@ -49,6 +50,8 @@ def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any])
     unknown = sorted(set(names) - set(available))
     if unknown:
         raise UsageError(f"unknown spider(s): {', '.join(unknown)}; see `scrapy list`")
+    check_run_options(cmd.settings, spargs)
+    check_state_reachable(cmd.settings)
     crawlers: list[Crawler] = []
     for name in names or sorted(available):
         crawler = process.create_crawler(name)

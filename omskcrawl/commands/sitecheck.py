@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from omskcrawl.spiders.base import site_names
+from omskcrawl.network import CAUSE, summary_line  # noqa: F401 (CAUSE: doctest)
 
 FIELDS = ("title", "published_at", "body", "tags", "authors", "lead", "image_url")
 LABELS = ("title", "date", "body", "tags", "authors", "lead", "image")
@@ -29,7 +30,10 @@ class Command(ScrapyCommand):
     overrides = {
         "LOG_LEVEL": "WARNING",
         "ITEM_PIPELINES": {},
-        "DOWNLOADER_MIDDLEWARES": {"omskcrawl.middlewares.IncrementalMiddleware": None},
+        "DOWNLOADER_MIDDLEWARES": {
+            "omskcrawl.middlewares.IncrementalMiddleware": None,
+            "omskcrawl.network.NetworkFailureMiddleware": 40,
+        },
         "OMSKCRAWL_MANIFEST_PER_SPIDER": False,
         "CLOSESPIDER_ITEMCOUNT": 1,
     }
@@ -82,6 +86,28 @@ class Command(ScrapyCommand):
         self.exitcode = print_report(results, crawlers)
 
 
+def why_no_article(stats: dict[str, Any]) -> str:
+    """Network failure, HTTP errors, or pages that came back but could not be read.
+
+    >>> why_no_article({CAUSE + "DNS lookup failed for bk55.ru": 2})
+    'NETWORK: no response — DNS lookup failed for bk55.ru (2 requests)'
+    >>> why_no_article({"downloader/response_status_count/403": 2})
+    'HTTP: no page came back 2xx (403 ×2)'
+    >>> why_no_article({"downloader/response_status_count/200": 2})
+    'MARKUP: no article (feed/listing gave nothing readable)'
+    """
+    prefix = "downloader/response_status_count/"
+    statuses = {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+    ok = sum(n for code, n in statuses.items() if code.startswith("2"))
+    network = summary_line("", stats)
+    if ok == 0 and network:
+        return "NETWORK: " + network.split(": ", 1)[-1]
+    if ok == 0 and statuses:
+        codes = ", ".join(f"{code} ×{n}" for code, n in sorted(statuses.items()))
+        return f"HTTP: no page came back 2xx ({codes})"
+    return "MARKUP: no article (feed/listing gave nothing readable)"
+
+
 def check_url(process: Any, url: str, tz: str | None) -> int:
     """`--url`: run `auto` in probe mode (every source found, a few articles) and report."""
     crawler = process.create_crawler("auto")
@@ -120,7 +146,7 @@ def print_report(
         items = results.get(name, [])
         if not items:
             broken += 1
-            print(f"{shown:<14} {pages:>5}  NO ARTICLE (feed/listing gave nothing readable)")
+            print(f"{shown:<14} {pages:>5}  {why_no_article(stats)}")
             continue
         item = items[0]
         marks = " ".join(f"{'yes' if item.get(f) else '-':<7}" for f in FIELDS)

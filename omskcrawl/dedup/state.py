@@ -101,6 +101,9 @@ class State(Protocol):
     def close(self) -> None: ...
 
 
+BACKENDS = ("sqlite", "redis")
+CONNECT_TIMEOUT = 5.0  # seconds; an unreachable Redis is reported, not waited for
+
 # PRAGMA user_version; a state file of another version is rebuilt. 4: headline vectors chosen
 # on the weight grid (omskcrawl.dedup.semantic), so no stored vector of the old rule stays.
 SCHEMA_VERSION = 4
@@ -311,7 +314,9 @@ class RedisState:
     def __init__(self, url: str, prefix: str = "omskcrawl") -> None:
         import redis
 
-        self.r = redis.Redis.from_url(url, decode_responses=True)
+        self.r = redis.Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=CONNECT_TIMEOUT
+        )
         self.p = prefix
         self.rebuilt_reason: str | None = None
         try:
@@ -583,7 +588,7 @@ def open_state(
     elif backend == "redis":
         key = (backend, f"{redis_url}#{prefix}")
     else:
-        raise ValueError(f"OMSKCRAWL_STATE_BACKEND must be 'sqlite' or 'redis', not {backend!r}")
+        raise ValueError(f"OMSKCRAWL_STATE_BACKEND must be one of {BACKENDS}, not {backend!r}")
     shared = _OPEN.get(key)
     if shared is not None:
         shared.refs += 1

@@ -175,7 +175,7 @@ class DedupPipeline:
             if known.content_hash == digest:
                 self.state.touch_url(url, max(fetched, known.fetched_ts))
                 self.stats.inc_value("omskcrawl/dedup/unchanged")
-                raise DropItem(f"unchanged since version {known.version}: {url}")
+                raise DropItem(f"unchanged since version {known.version}: {url}", log_level="DEBUG")
             if fetched < known.fetched_ts:
                 # A replayed capture older than what the state holds is not a newer version.
                 self.stats.inc_value("omskcrawl/dedup/older_capture")

@@ -35,7 +35,7 @@ class Quarantined(DropItem):
     """An item not fit for the dataset; kept in the quarantine dataset with `reason`."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"quarantined: {reason}")
+        super().__init__(f"quarantined: {reason}", log_level="WARNING")
         self.reason = reason
 
 
