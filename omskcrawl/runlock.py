@@ -196,8 +196,8 @@ def hold_or_exit(settings: Any, command: str = "") -> RunLock | None:
 
     The command keeps it until the process ends; None when OMSKCRAWL_RUN_LOCK is off.
     """
-    if not settings.getbool("OMSKCRAWL_RUN_LOCK"):
-        return None
+    if not settings.getbool("OMSKCRAWL_RUN_LOCK") or settings.getbool("OMSKCRAWL_DISTRIBUTED"):
+        return None  # distributed workers share one dataset by design (omskcrawl.distributed)
     lock = lock_from_settings(settings, command)
     try:
         lock.acquire()

@@ -7,7 +7,7 @@ SPIDER_MODULES = ["omskcrawl.spiders"]
 NEWSPIDER_MODULE = "omskcrawl.spiders"
 COMMANDS_MODULE = "omskcrawl.commands"
 
-ADDONS = {"omskcrawl.run.RunAddon": 0}
+ADDONS = {"omskcrawl.run.RunAddon": 0, "omskcrawl.distributed.DistributedAddon": 10}
 
 # Polite by default: identify, obey robots.txt, throttle, 1-2 requests per site at a time.
 # Name the crawler and a contact; set your own address before crawling live.
@@ -90,6 +90,9 @@ OMSKCRAWL_STATE_BACKEND = "sqlite"
 OMSKCRAWL_REDIS_URL = "redis://127.0.0.1:6379/0"
 OMSKCRAWL_REDIS_PREFIX = "omskcrawl"
 OMSKCRAWL_STATE_LOCK_TIMEOUT = 30.0
+# Distributed crawling (omskcrawl.distributed): scrapy-redis frontier + Redis state.
+OMSKCRAWL_DISTRIBUTED = False
+OMSKCRAWL_DISTRIBUTED_HEARTBEAT = 10.0  # seconds without a heartbeat = the worker is dead
 
 # Incremental crawling (omskcrawl.middlewares.IncrementalMiddleware).
 OMSKCRAWL_INCREMENTAL = True

@@ -31,13 +31,14 @@ def check_run_options(settings: BaseSettings, spargs: dict[str, Any]) -> None:
 
 
 def check_state_reachable(settings: BaseSettings) -> None:
-    """A remote state (Redis) that cannot be reached: one line and exit 1, within seconds."""
-    if settings.get("OMSKCRAWL_STATE_BACKEND") != "redis":
+    """A Redis (state or distributed frontier) that cannot be reached: one line, exit 1."""
+    distributed = settings.getbool("OMSKCRAWL_DISTRIBUTED")
+    if settings.get("OMSKCRAWL_STATE_BACKEND") != "redis" and not distributed:
         return
-    if not settings.getbool("OMSKCRAWL_DEDUP_ENABLED", True):
+    if not settings.getbool("OMSKCRAWL_DEDUP_ENABLED", True) and not distributed:
         return
     try:
-        state = state_from_settings(settings)
+        state = state_from_settings(settings, backend="redis")
     except StateError as e:
         print(f"omskcrawl: {e}", file=sys.stderr)
         raise SystemExit(EXIT_FAILED) from None

@@ -600,10 +600,10 @@ def open_state(
     return shared
 
 
-def state_from_settings(settings: BaseSettings) -> SharedState:
+def state_from_settings(settings: BaseSettings, backend: str | None = None) -> SharedState:
     """The state the project settings name (OMSKCRAWL_STATE_BACKEND and friends)."""
     return open_state(
-        settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
+        backend or settings.get("OMSKCRAWL_STATE_BACKEND", "sqlite"),
         root=Path(settings.get("OMSKCRAWL_EXPORT_DIR", "exports")),
         redis_url=settings.get("OMSKCRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
         prefix=settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl"),
