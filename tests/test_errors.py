@@ -6,7 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from omskcrawl.replay import iter_fixtures
+from omskcrawl.fixtures import iter_fixtures
 from tests.conftest import free_port
 from tests.test_commands import scrapy, write_warc
 
