@@ -26,6 +26,8 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no per-crawler code-execution HTTP server (Scrapy 2.19)
 FEED_EXPORT_ENCODING = "utf-8"
+# `-o items.parquet` / FEEDS format "parquet": the dataset schema through Scrapy's feed storages.
+FEED_EXPORTERS = {"parquet": "omskcrawl.feeds.ParquetItemExporter"}
 LOG_LEVEL = "INFO"
 # Quiet logs (omskcrawl.logs): a dropped item logs its reason, not the item; expected drops
 # at INFO/DEBUG; network failures summed up per site (omskcrawl.network) instead of

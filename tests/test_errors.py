@@ -107,3 +107,34 @@ def test_a_rerun_logs_no_item_dumps(tmp_path: Path) -> None:
         assert "'title':" not in line and "'body':" not in line, line  # no item dumps
         if " INFO: " in line or " WARNING: " in line:
             assert "Dropped" not in line and "Dumping Scrapy stats" not in line, line
+
+
+def test_one_feed_file_for_many_spiders_is_refused(tmp_path: Path) -> None:
+    result = scrapy("replay", "--sample", "-O", str(tmp_path / "items.jsonl"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "-O 'items-%(name)s.jsonl'" in result.stderr.splitlines()[-1]
+    assert not (tmp_path / "items.jsonl").exists()
+
+
+def test_parquet_feed_has_the_dataset_schema(tmp_path: Path) -> None:
+    import pandas as pd
+
+    exports, feed = tmp_path / "exports", tmp_path / "gorod55.parquet"
+    result = scrapy(
+        "replay",
+        "--sample",
+        "--spider",
+        "gorod55",
+        "-O",
+        str(feed),
+        "-s",
+        f"OMSKCRAWL_EXPORT_DIR={exports}",
+        "-L",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = pd.read_parquet(feed)
+    dataset = pd.read_parquet(exports / "articles")
+    assert sorted(rows["url"]) == sorted(dataset["url"]) and len(rows) >= 2
+    assert str(rows["published_at"].dtype) == "datetime64[us, UTC]"
+    assert (rows["source"] == "gorod55").all() and rows["crawl_date"].notna().all()

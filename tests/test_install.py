@@ -39,6 +39,16 @@ def _source_files() -> list[Path]:
     return sorted(files)
 
 
+def copy_project(dest: Path, names: tuple[str, ...]) -> None:
+    """The project's files (no caches) in `dest`: builds there leave the checkout clean."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, dest / name)
+
+
 def build_wheel() -> Path:
     """The project's wheel, built once per source tree (cached by a hash of the sources)."""
     digest = hashlib.sha256()
@@ -50,14 +60,7 @@ def build_wheel() -> Path:
         return found[0]
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
-        src.mkdir()
-        for name in SOURCES:
-            if (ROOT / name).is_dir():
-                shutil.copytree(
-                    ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__")
-                )
-            else:
-                shutil.copy2(ROOT / name, src / name)
+        copy_project(src, SOURCES)
         out = Path(tmp) / "dist"
         subprocess.run(
             [*PIP_WHEEL, "--no-index", "-w", str(out), str(src)],

@@ -133,3 +133,59 @@ def test_extension_can_be_switched_off(tmp_path: Path, project_settings: Setting
     )
     with pytest.raises(NotConfigured):
         RunLockExtension.from_crawler(get_crawler(settings_dict=settings))
+
+
+REPLAY_GOROD55 = (sys.executable, "-m", "scrapy", "replay", "--sample", "--spider", "gorod55")
+
+
+def test_two_sample_replays_on_one_folder_never_interleave(tmp_path: Path) -> None:
+    """The issue's case: two `scrapy replay --sample` a moment apart on one export folder.
+
+    The second waits for the first (OMSKCRAWL_RUN_LOCK_WAIT) and then finds nothing new:
+    the runs' manifests do not overlap in time and no URL is written twice."""
+    import json
+
+    import pandas as pd
+
+    exports = tmp_path / "exports"
+    command = [
+        *REPLAY_GOROD55,
+        "-s",
+        f"OMSKCRAWL_EXPORT_DIR={exports}",
+        "-s",
+        "OMSKCRAWL_RUN_LOCK_WAIT=300",
+    ]
+    command += ["-L", "WARNING"]
+    root = Path(__file__).resolve().parents[1]
+    runs = [
+        subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err[-2000:] for _, err in outputs]
+    manifests = sorted(
+        (json.loads(p.read_text("utf-8")) for p in (exports / "runs").glob("*.json")),
+        key=lambda m: m["started_at"],
+    )
+    assert len(manifests) == 2
+    first, second = manifests
+    assert first["finished_at"] <= second["started_at"], "the runs overlapped"
+    df = pd.read_parquet(exports / "articles")
+    assert len(df) > 0 and df["url"].is_unique
+    assert second["totals"]["written"] == 0
+
+
+def test_a_busy_folder_is_one_clear_line_and_exit_75(tmp_path: Path) -> None:
+    with other_process_holding(tmp_path) as proc:
+        result = subprocess.run(
+            [*REPLAY_GOROD55, "-s", f"OMSKCRAWL_EXPORT_DIR={tmp_path}"],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert result.returncode == 75
+    assert "Traceback" not in result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if "another run is using" in x]
+    assert f"pid {proc.pid}" in line and "scrapy crawlall (test holder)" in line
+    assert not (tmp_path / "sample").exists()  # refused before touching the folder

@@ -43,3 +43,22 @@ def check_state_reachable(settings: BaseSettings) -> None:
         print(f"omskcrawl: {e}", file=sys.stderr)
         raise SystemExit(EXIT_FAILED) from None
     state.close()
+
+
+def check_feeds(opts: Any, spiders: list[str]) -> None:
+    """`-o/-O` with several crawlers in one process: one file per spider, or refused.
+
+    Scrapy gives each crawler its own exporter; several of them appending to one file
+    interleave their writes (broken lines, a broken Parquet footer).
+    """
+    feeds = list(getattr(opts, "output", None) or []) + list(
+        getattr(opts, "overwrite_output", None) or []
+    )
+    if len(spiders) == 1:
+        return
+    shared = [uri for uri in feeds if "%(name)s" not in uri]
+    if shared:
+        raise UsageError(
+            f"-o/-O {shared[0]}: {len(spiders) or 'all'} spiders would write one file at once; "
+            "name a file per spider, e.g. -O 'items-%(name)s.jsonl', or use the Parquet dataset"
+        )

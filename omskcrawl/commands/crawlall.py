@@ -14,7 +14,7 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from omskcrawl.commands import check_run_options, check_state_reachable
+from omskcrawl.commands import check_feeds, check_run_options, check_state_reachable
 from omskcrawl.manifest import run_alarms, run_context, spider_summary, write_manifest
 from omskcrawl.run import ensure_run, run_started
 from omskcrawl.runlock import hold_or_exit
@@ -34,6 +34,7 @@ class Command(BaseRunSpiderCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        check_feeds(opts, args)
         self.settings.set("OMSKCRAWL_MANIFEST_PER_SPIDER", False, priority="cmdline")
         ensure_run(self.settings, priority="cmdline")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
+from omskcrawl.commands import check_feeds
 from omskcrawl.commands.crawlall import run_all
 from omskcrawl.run import ensure_run
 from omskcrawl.runlock import hold_or_exit
@@ -38,6 +39,7 @@ class Command(BaseRunSpiderCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        check_feeds(opts, opts.spider)
         # Before packing the sample: a second run must not rewrite the WARC under the first.
         self.run_lock = hold_or_exit(self.settings)
         warcs = list(args)
