@@ -186,7 +186,6 @@ def worker_command(
         f"SPIDER_MODULES={spider_modules}",
         "DOWNLOAD_DELAY=0",
         "AUTOTHROTTLE_ENABLED=False",
-        "CONCURRENT_REQUESTS_PER_DOMAIN=4",
         "OMSKCRAWL_DEDUP_STORIES=False",  # same-story matching is not under test here
         "OMSKCRAWL_PROGRESS_BAR=off",
         *settings,

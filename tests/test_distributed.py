@@ -27,6 +27,7 @@ ROOT = Path(__file__).parent.parent
 ARTICLES = int(os.environ.get("FARM_ARTICLES", "300"))
 HEARTBEAT = "OMSKCRAWL_DISTRIBUTED_HEARTBEAT=2"
 SMALL_FILES = "OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE=25"  # files published as the crawl goes
+CONCURRENCY = "CONCURRENT_REQUESTS_PER_DOMAIN=4"
 
 
 def start_workers(
@@ -41,7 +42,7 @@ def start_workers(
     for i in range(count):
         log = folder / f"worker-{i}.log"
         logs.append(log)
-        cmd = worker_command(modules, redis_url, prefix, exports, HEARTBEAT, *settings)
+        cmd = worker_command(modules, redis_url, prefix, exports, HEARTBEAT, CONCURRENCY, *settings)
         with open(log, "wb") as out:
             procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out))
     try:

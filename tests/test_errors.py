@@ -6,6 +6,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from omskcrawl.fixtures import iter_fixtures
 from tests.conftest import free_port
 from tests.test_commands import scrapy, write_warc
@@ -73,12 +75,13 @@ def test_bad_arguments_are_one_error_and_exit_2(tmp_path: Path) -> None:
         assert "error: " in result.stderr.splitlines()[-1] and message in result.stderr
 
 
-def test_unreachable_redis_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("switch", ["OMSKCRAWL_STATE_BACKEND=redis", "OMSKCRAWL_DISTRIBUTED=True"])
+def test_unreachable_redis_is_a_clear_error(switch: str, tmp_path: Path) -> None:
     result = scrapy(
         "crawl",
         "gorod55",
         "-s",
-        "OMSKCRAWL_STATE_BACKEND=redis",
+        switch,
         "-s",
         f"OMSKCRAWL_REDIS_URL=redis://127.0.0.1:{free_port()}/0",
         "-s",
