@@ -34,9 +34,10 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
-from twisted.internet import task
+from twisted.internet.task import LoopingCall
 
 from omskcrawl.signals import files_published
 
@@ -144,7 +145,7 @@ class Scheduler(RedisScheduler):
     ready: list[int]
     lost: bool
     said_busy: bool
-    loop: task.LoopingCall | None
+    loop: AsyncioLoopingCall | LoopingCall | None
     pulse: Pulse | None
 
     @classmethod
@@ -182,7 +183,7 @@ class Scheduler(RedisScheduler):
         self.beat(busy=True)  # starting: its start requests are still to come
         self.pulse = Pulse(self)
         self.pulse.start()
-        self.loop = task.LoopingCall(self.tick)
+        self.loop = create_looping_call(self.tick)
         self.loop.start(max(self.heartbeat / 4, 0.25), now=False)
 
     def close(self, reason: str) -> None:

@@ -27,8 +27,8 @@ from scrapy.settings import BaseSettings
 
 from omskcrawl.failures import RUN_FAILURES
 from omskcrawl.fetchfailures import FETCH_FAILURE_KINDS, all_sources_failed, fetch_failures
-from omskcrawl.quality import Thresholds, alarms, earlier_quality, site_quality
 from omskcrawl.network import summary_line as network_summary
+from omskcrawl.quality import Thresholds, alarms, earlier_quality, site_quality
 from omskcrawl.schema import SCHEMA_VERSION
 
 OUTCOMES = {

@@ -19,7 +19,8 @@ from typing import Any, TextIO
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from twisted.internet import task
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
+from twisted.internet.task import LoopingCall
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class Board:
     stream: TextIO | None  # the terminal for the bar, or None
     crawlers: dict[str, Crawler] = field(default_factory=dict)
     closed: set[str] = field(default_factory=set)
-    loops: list[task.LoopingCall] = field(default_factory=list)
+    loops: list[AsyncioLoopingCall | LoopingCall] = field(default_factory=list)
 
     def counts(self) -> dict[str, Counts]:
         return {
@@ -118,11 +119,11 @@ class Board:
     def start(self) -> None:
         if self.loops:
             return
-        log = task.LoopingCall(self.log)
+        log = create_looping_call(self.log)
         log.start(self.interval, now=False)
         self.loops.append(log)
         if self.stream is not None:
-            draw = task.LoopingCall(self.draw)
+            draw = create_looping_call(self.draw)
             draw.start(BAR_SECONDS, now=True)
             self.loops.append(draw)
 

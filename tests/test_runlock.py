@@ -176,13 +176,11 @@ def test_two_sample_replays_on_one_folder_never_interleave(tmp_path: Path) -> No
 
 
 def test_a_busy_folder_is_one_clear_line_and_exit_75(tmp_path: Path) -> None:
+    from tests.runs import scrapy
+
     with other_process_holding(tmp_path) as proc:
-        result = subprocess.run(
-            [*REPLAY_GOROD55, "-s", f"OMSKCRAWL_EXPORT_DIR={tmp_path}"],
-            cwd=Path(__file__).resolve().parents[1],
-            capture_output=True,
-            text=True,
-            timeout=300,
+        result = scrapy(
+            "replay", "--sample", "--spider", "gorod55", "-s", f"OMSKCRAWL_EXPORT_DIR={tmp_path}"
         )
     assert result.returncode == 75
     assert "Traceback" not in result.stderr

@@ -19,7 +19,7 @@ import pytest
 
 from omskcrawl.warc.sample import write_sample_warc
 from tests.conftest import free_port
-from tests.test_commands import write_warc
+from tests.runs import write_warc
 from tests.test_install import SOURCES, copy_project
 
 ROOT = Path(__file__).parent.parent
