@@ -50,6 +50,7 @@ def start_workers(
     except TimeoutError:
         for p in procs:
             p.kill()
+            p.wait()
         raise
     farm.opened.set()
     return procs, exports, logs
@@ -61,6 +62,7 @@ def wait_all(procs: list[subprocess.Popen[bytes]], logs: list[Path]) -> list[int
     except subprocess.TimeoutExpired:
         for p in procs:
             p.kill()
+            p.wait()
         raise AssertionError("\n".join(log.read_text()[-2000:] for log in logs)) from None
 
 
@@ -123,6 +125,7 @@ def test_a_killed_worker_loses_no_article(redis_url: str, tmp_path: Path) -> Non
         procs, exports, logs = start_workers(farm, tmp_path, redis_url, 2, SMALL_FILES)
         wait_until(lambda: len(farm.article_hits()) >= ARTICLES // 3)
         procs[0].send_signal(signal.SIGKILL)
+        procs[0].wait()
         codes = wait_all(procs[1:], logs[1:])
     assert codes == [0], logs[1].read_text()[-3000:]
     df = pd.read_parquet(exports / "articles")
