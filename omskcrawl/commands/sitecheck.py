@@ -16,8 +16,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from omskcrawl.spiders.base import site_names
 from omskcrawl.network import CAUSE, summary_line  # noqa: F401 (CAUSE: doctest)
+from omskcrawl.spiders.base import site_names
 
 FIELDS = ("title", "published_at", "body", "tags", "authors", "lead", "image_url")
 LABELS = ("title", "date", "body", "tags", "authors", "lead", "image")
