@@ -185,6 +185,16 @@ def test_page_that_marks_an_empty_article_body_has_no_body() -> None:
     assert extract(html).get("body") is None
 
 
+def test_empty_article_body_mark_with_the_text_elsewhere_keeps_the_text() -> None:
+    """A template that marks an empty element as the body while the text sits beside it."""
+    html = page(
+        '<div class="news-detail"><h1>Детская библиотека открылась на Левобережье</h1>'
+        '<div itemprop="articleBody"></div>'
+        f'<div class="news-detail__text"><p>{LEAD}</p><p>{P1}</p><p>{P2}</p><p>{P3}</p></div></div>'
+    )
+    assert_article(body_of(html))
+
+
 def test_broken_attribute_markup_does_not_crash() -> None:
     """An attribute without a name (`<a ="x">`) made lxml raise on `attrib` access."""
     html = page(article(extra_after='<p><a ="x" href="/files/plan.pdf">План работ</a></p>'))

@@ -201,6 +201,7 @@ def paragraphs_of(container: lxml_html.HtmlElement) -> list[str]:
 # cascade's recall while paying for it on about one page in eight.
 SHORT_BODY_CHARS = 1000
 MIN_BODY_CHARS = 40
+PROSE_LINE_CHARS = 100
 
 
 def _trafilatura_text(root: lxml_html.HtmlElement, url: str | None, *, fast: bool) -> str:
@@ -228,8 +229,9 @@ def trafilatura_body(root: lxml_html.HtmlElement, url: str | None = None) -> lis
 
 def _marked_empty(root: lxml_html.HtmlElement) -> bool:
     """The page marks its article body (`itemprop=articleBody`) and the mark holds no text:
-    the page itself says there is no body (a video page, a capture before the text loaded),
-    and whatever else a text extractor would find is chrome."""
+    unless the extractor found prose elsewhere (a template that marks the wrong element),
+    the page says there is no body (a video page, a capture before the text loaded), and
+    what a text extractor scrapes together is menus."""
     marked = root.xpath('//*[@itemprop="articleBody"][not(self::meta)]')
     return bool(marked) and not any(m.text_content().strip() for m in marked)
 
@@ -249,9 +251,11 @@ def extract_body(sel: Selector, url: str | None = None) -> list[str]:
      'Обсуждалось развитие промышленного потенциала региона и кластеров.']
     """
     root = sel.root
-    if not isinstance(root, lxml_html.HtmlElement) or _marked_empty(root):
+    if not isinstance(root, lxml_html.HtmlElement):
         return []
     lines = clean_generic(trafilatura_body(root, url) or density_body(sel))
+    if _marked_empty(root) and sum(len(line) >= PROSE_LINE_CHARS for line in lines) < 2:
+        return []
     # Less than a sentence is a menu word or a button that a text extractor scraped off an
     # empty page, not an article.
     return lines if sum(len(line) for line in lines) >= MIN_BODY_CHARS else []
