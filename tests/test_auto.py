@@ -264,3 +264,9 @@ def test_listing_fallback_when_the_listing_selectors_match_nothing(
     spider = json.loads(next((exports / "runs").glob("*.json")).read_text("utf-8"))["per_spider"][0]
     assert spider["counts"]["listing_fallback"] == 1
     assert spider["selector_misses"] == {"title": 4, "body": 4}
+
+
+def test_auto_crawl_without_a_url_says_so(tmp_path: Path) -> None:
+    result = scrapy("crawl", "auto", exports=tmp_path / "exports")
+    assert result.returncode == 1
+    assert "the auto spider needs the site: -a url=" in result.stderr

@@ -27,6 +27,9 @@ class Command(ScrapyCrawl):
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:  # the spider refused its arguments
+            self.exitcode = 1
+            return
         stats = crawler.stats.get_stats() if crawler.stats else {}
         name = crawler.spidercls.name if crawler.spidercls else args[0]
         failed = spider_summary(name, stats, stats.get("finish_reason"))["failed"]
