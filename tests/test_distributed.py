@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import redis
 
 from tests.conftest import free_port
 from tests.farm import Farm, serve, wait_for_workers, worker_command
 
 ROOT = Path(__file__).parent.parent
+PREFIX = f"t{uuid.uuid4().hex[:6]}-"  # Redis keys of this session's tests
 ARTICLES = int(os.environ.get("FARM_ARTICLES", "300"))
-HEARTBEAT = "OMSKCRAWL_DISTRIBUTED_HEARTBEAT=2"
+HEARTBEAT = "OMSKCRAWL_DISTRIBUTED_HEARTBEAT=4"
 SMALL_FILES = "OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE=25"  # files published as the crawl goes
 CONCURRENCY = "CONCURRENT_REQUESTS_PER_DOMAIN=4"
 
@@ -35,7 +37,7 @@ def start_workers(
 ) -> tuple[list[subprocess.Popen[bytes]], Path, list[Path]]:
     """`count` workers on one frontier; the site opens when all of them are up."""
     modules = farm.write_spider(folder)
-    prefix = f"t{uuid.uuid4().hex[:8]}"
+    prefix = f"{PREFIX}{folder.name}"
     exports = folder / "exports"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)])}
     procs, logs = [], []
@@ -85,8 +87,6 @@ def own_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    import redis
-
     client = redis.Redis(port=port)
     wait_until(lambda: _pings(client), timeout=10)
     client.close()
@@ -96,11 +96,9 @@ def own_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     proc.wait()
 
 
-def _pings(client: object) -> bool:
-    import redis
-
+def _pings(client: redis.Redis) -> bool:
     try:
-        return bool(client.ping())  # type: ignore[attr-defined]
+        return bool(client.ping())
     except redis.ConnectionError:
         return False
 
@@ -118,6 +116,12 @@ def test_workers_share_one_frontier(redis_url: str, tmp_path: Path) -> None:
     assert df["run_id"].nunique() >= 2, "the work was shared"
     manifests = [json.loads(p.read_text("utf-8")) for p in (exports / "runs").glob("*.json")]
     assert len(manifests) == 3 and not any(m["failed_spiders"] for m in manifests)
+    # The last worker out cleared the frontier (queue, duplicate filter, in-flight records,
+    # heartbeats): the next scheduled run starts afresh.
+    client = redis.Redis.from_url(redis_url)
+    left = {key.decode() for key in client.scan_iter(match=f"{PREFIX}{tmp_path.name}:farm:*")}
+    client.close()
+    assert left == {f"{PREFIX}{tmp_path.name}:farm:seq"}, left  # the in-flight id counter
 
 
 def test_a_killed_worker_loses_no_article(redis_url: str, tmp_path: Path) -> None:
