@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench bench-pipeline eval clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)  # .venv may be a link to a shared venv
@@ -29,6 +29,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_replay_index.py  # about 3 minutes: writes a 1 GiB WARC to /tmp
 	$(BIN)/python benchmarks/bench_dataset.py  # about 5 minutes: builds a 1M-row dataset
 	$(BIN)/python benchmarks/bench_compact.py  # about 4 minutes: 7,200 small files
+	$(BIN)/python benchmarks/bench_pipeline.py  # about 1 hour on 2 busy cores: 2,000 and 10,000 articles
+
+# Full pipeline vs bare Scrapy on a replayed synthetic corpus, 2,000 and 10,000 articles.
+bench-pipeline: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_dedup.py
