@@ -156,8 +156,8 @@ def instrument(clock: StageClock, targets: list[tuple[str, str, str]]) -> list[s
 
 # Stages of the full run, innermost last where they nest (exclusive time each).
 FULL_STAGES = [
-    ("omskcrawl.replay", "WarcIndex.__init__", "replay: WARC index"),
-    ("omskcrawl.replay", "read_capture", "replay: read capture"),
+    ("omskcrawl.warc.index", "WarcIndex.__init__", "replay: WARC index"),
+    ("omskcrawl.warc.index", "read_capture", "replay: read capture"),
     ("omskcrawl.spiders.base", "NewsSpider.parse_feed", "discovery"),
     ("omskcrawl.spiders.base", "NewsSpider.parse_sitemap", "discovery"),
     ("omskcrawl.spiders.base", "NewsSpider.parse_listing", "discovery"),
@@ -171,8 +171,8 @@ FULL_STAGES = [
     ("omskcrawl.pipelines.parquet", "ParquetPipeline.close_spider", "parquet"),
 ]
 BARE_STAGES = [
-    ("omskcrawl.replay", "WarcIndex.__init__", "replay: WARC index"),
-    ("omskcrawl.replay", "read_capture", "replay: read capture"),
+    ("omskcrawl.warc.index", "WarcIndex.__init__", "replay: WARC index"),
+    ("omskcrawl.warc.index", "read_capture", "replay: read capture"),
 ]
 
 
@@ -188,7 +188,7 @@ def _peak_rss_mb() -> float:
 # ---------------------------------------------------------------------------------- children
 
 
-def child_full(corpus: Path, export: Path) -> dict[str, Any]:
+def child_full(corpus: Path, export: Path, settings: list[str]) -> dict[str, Any]:
     """`scrapy replay corpus.warc.gz` in this process, timed, with stage clocks."""
     import scrapy.cmdline
 
@@ -199,10 +199,13 @@ def child_full(corpus: Path, export: Path) -> dict[str, Any]:
 
     clock = StageClock()
     missing = instrument(clock, FULL_STAGES)
+    stats = collect_stats()
     argv = [
         "scrapy", "replay", str(corpus / "corpus.warc.gz"), "-L", "ERROR",
         "-s", f"OMSKCRAWL_EXPORT_DIR={export}",
     ]  # fmt: skip
+    for setting in settings:
+        argv += ["-s", setting]
     os.chdir(ROOT)
     wall, cpu = time.perf_counter(), _cpu()
     try:
@@ -221,8 +224,26 @@ def child_full(corpus: Path, export: Path) -> dict[str, Any]:
         "calls": dict(clock.calls),
         "missing_stages": missing,
         "peak_rss_mb": peak,
+        "stats": stats,
         "rows": rows,
     }
+
+
+def collect_stats() -> dict[str, float]:
+    """Numeric omskcrawl stats of every crawler, summed (filled as each spider closes)."""
+    from scrapy.statscollectors import StatsCollector
+
+    totals: dict[str, float] = defaultdict(float)
+    original = StatsCollector.close_spider
+
+    def close_spider(self: StatsCollector, *args: Any, **kwargs: Any) -> None:
+        for key, value in self.get_stats().items():
+            if key.startswith("omskcrawl/") and isinstance(value, int | float):
+                totals[key] += value
+        original(self, *args, **kwargs)
+
+    StatsCollector.close_spider = close_spider  # type: ignore[method-assign]
+    return totals
 
 
 def child_trace(corpus: Path, export: Path, first: int, frames: int = 12) -> None:
@@ -405,12 +426,14 @@ def ensure_corpus(size: int, seed: int, work: Path) -> Path:
     return folder
 
 
-def run_child(kind: str, corpus: Path, work: Path) -> dict[str, Any]:
+def run_child(kind: str, corpus: Path, work: Path, settings: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind,
                "--corpus", str(corpus), "--export", str(Path(tmp) / "exports"),
                "--result", str(out)]  # fmt: skip
+        for setting in settings if kind == "full" else []:
+            cmd += ["--full-setting", setting]
         log = Path(tmp) / "child.log"
         with open(log, "w") as f:
             done = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
@@ -485,6 +508,12 @@ def report(results: dict[int, dict[str, list[dict[str, Any]]]], sizes: list[int]
         print(
             ", ".join(f" {s} {c / bare['articles'] * 1000:.2f}" for s, c in bare["stages"].items())
         )
+        dedup = {k: v for k, v in full.get("stats", {}).items() if k.startswith("omskcrawl/dedup")}
+        if dedup:
+            print(
+                "  dedup stats:",
+                ", ".join(f"{k.split('/', 2)[2]} {v:,.0f}" for k, v in dedup.items()),
+            )
         if full["missing_stages"]:
             print("  (not instrumented, code moved:", ", ".join(full["missing_stages"]), ")")
     rss = _median([f["peak_rss_mb"] for f in results[large]["full"]]) / _median(
@@ -561,6 +590,13 @@ def main() -> int:
         help="store this run's rows as the reference instead of comparing",
     )
     parser.add_argument(
+        "--full-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for the full runs (repeatable), e.g. to compare code paths",
+    )
+    parser.add_argument(
         "--trace-memory",
         type=int,
         metavar="N",
@@ -575,7 +611,7 @@ def main() -> int:
 
     if args.child:
         if args.child == "full":
-            result = child_full(args.corpus, args.export)
+            result = child_full(args.corpus, args.export, args.full_setting)
         else:
             result = child_bare(args.corpus)
         args.result.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
@@ -595,7 +631,7 @@ def main() -> int:
         results[size] = {"bare": [], "full": []}
         for n in range(args.repeat):
             for kind in ("bare", "full"):
-                result = run_child(kind, corpora[size], work)
+                result = run_child(kind, corpora[size], work, args.full_setting)
                 results[size][kind].append(result)
                 rate = result["articles"] / result["wall"]
                 rss = result["peak_rss_mb"]

@@ -65,6 +65,8 @@ OMSKCRAWL_PARQUET_ENABLED = True
 OMSKCRAWL_PARQUET_BATCH_SIZE = 500
 OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE = 100_000
 OMSKCRAWL_COMPACT_TARGET_MB = 128.0  # `scrapy compact`: size of the merged files
+OMSKCRAWL_PARQUET_MAX_OPEN_FILES = 16
+OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS = 5_000
 OMSKCRAWL_MANIFEST_PER_SPIDER = True
 # Bounded cost per page (omskcrawl.spiders.base, omskcrawl.pipelines.validate): larger pages
 # and longer fields are quarantined with the reason.

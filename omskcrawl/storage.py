@@ -6,7 +6,15 @@ skip row groups, cover a narrow range), written as one record batch, and the fil
 is only renamed to its final name
 (`part-<run_id>-<n>.parquet`) when closed. Until then it is a dot-file, which
 pyarrow and pandas skip, so a crash never leaves a half file in the dataset.
-Memory is bounded by the batch size, not by the crawl.
+
+Memory is bounded by the limits, not by the crawl, however many partitions a
+crawl spreads over (a replay of history writes one per source and capture day):
+rows buffered over all partitions are at most `batch_size` (the largest buffer
+is written out first), open files at most `max_open_files` (the one written to
+least recently is published), and rows in files not yet published at most
+`max_unpublished_rows` (the largest open file is published). Until its file is
+published a row is also held by the dedup state's stage, so the last limit
+bounds that too.
 
 A write, close or rename that fails (disk full, read-only folder) aborts that
 file: its dot-file is removed and `WriteFailed` names the file, the cause and
@@ -80,6 +88,11 @@ class ParquetStream:
         self._buffer: list[dict[str, Any]] = []
         self._writer: pq.ParquetWriter | None = None
 
+    @property
+    def held(self) -> int:
+        """Rows in this file so far, written or buffered."""
+        return self.rows + len(self._buffer)
+
     def write(self, row: Mapping[str, Any]) -> None:
         self._buffer.append({name: row.get(name) for name in self.schema.names})
         self.urls.append(str(row.get("url")))
@@ -141,10 +154,15 @@ class PartitionedWriter:
     max_rows_per_file: int = 100_000
     metadata: dict[str, str] = field(default_factory=dict)
     sort_by: str | None = None
+    max_open_files: int = 16
+    max_unpublished_rows: int = 5_000
     written: list[WrittenFile] = field(default_factory=list)
     failed: list[WriteFailed] = field(default_factory=list)
+    # Open streams, the one written to least recently first.
     _streams: dict[tuple[str, ...], ParquetStream] = field(default_factory=dict)
     _counter: int = 0
+    _buffered: int = 0  # rows buffered over all streams
+    _unpublished: int = 0  # rows in open streams (buffered or written)
 
     def _new_stream(self, key: tuple[str, ...]) -> ParquetStream:
         folder = self.root.joinpath(
@@ -157,26 +175,80 @@ class PartitionedWriter:
                 break
         return ParquetStream(path, self.schema, self.batch_size, self.metadata, self.sort_by)
 
-    def write(self, row: Mapping[str, Any]) -> WrittenFile | None:
-        """Buffer one row; the file it completed when that published one (else None).
+    @property
+    def open_files(self) -> int:
+        return len(self._streams)
 
-        Raises `WriteFailed` when its file failed: that file is given up.
+    @property
+    def buffered_rows(self) -> int:
+        return self._buffered
+
+    @property
+    def unpublished_rows(self) -> int:
+        return self._unpublished
+
+    def write(self, row: Mapping[str, Any]) -> list[WrittenFile]:
+        """Buffer one row; the files published meanwhile (a full one, or one a limit closed).
+
+        Raises `WriteFailed` when the row's file failed: that file is given up. A file a
+        limit closed that fails goes to `failed`, as at `close`.
         """
         key = tuple(str(row[name]) for name in self.partition_by)
-        stream = self._streams.get(key)
+        stream = self._streams.pop(key, None)
+        done: list[WrittenFile] = []
         if stream is None:
-            stream = self._streams[key] = self._new_stream(key)
+            if len(self._streams) >= self.max_open_files:
+                done += self._publish_quietly(next(iter(self._streams)))
+            stream = self._new_stream(key)
+        self._streams[key] = stream  # now the most recently written
+        before = len(stream._buffer)
         try:
             stream.write(row)
         except WriteFailed:
             del self._streams[key]
+            self._unpublished -= stream.rows + before
+            self._buffered -= before
             raise
-        if stream.rows + len(stream._buffer) >= self.max_rows_per_file:
-            return self._publish(key)
-        return None
+        self._buffered += len(stream._buffer) - before
+        self._unpublished += 1
+        if stream.held >= self.max_rows_per_file:
+            published = self._publish(key)
+            return done + ([published] if published else [])
+        if self._buffered > self.batch_size:
+            self._flush_largest()
+        if self._unpublished > self.max_unpublished_rows:
+            largest = max(
+                self._streams, key=lambda k: self._streams[k].rows + len(self._streams[k]._buffer)
+            )
+            done += self._publish_quietly(largest)
+        return done
+
+    def _flush_largest(self) -> None:
+        key = max(self._streams, key=lambda k: len(self._streams[k]._buffer))
+        stream = self._streams[key]
+        flushed = len(stream._buffer)
+        try:
+            stream.flush()
+        except WriteFailed as e:
+            del self._streams[key]
+            self._unpublished -= stream.rows + flushed
+            self.failed.append(e)
+        self._buffered -= flushed
+
+    def _publish_quietly(self, key: tuple[str, ...]) -> list[WrittenFile]:
+        """Publish a file a limit closed; a failure goes to `failed`."""
+        try:
+            published = self._publish(key)
+        except WriteFailed as e:
+            self.failed.append(e)
+            return []
+        return [published] if published else []
 
     def _publish(self, key: tuple[str, ...]) -> WrittenFile | None:
-        done = self._streams.pop(key).close()
+        stream = self._streams.pop(key)
+        self._buffered -= len(stream._buffer)
+        self._unpublished -= stream.held
+        done = stream.close()
         if done is not None:
             self.written.append(done)
             logger.info("wrote %s (%d rows)", done.path, done.rows)

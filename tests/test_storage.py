@@ -33,7 +33,7 @@ def row(n: int, source: str = "omskinform", version: int = 1) -> dict[str, objec
     }
 
 
-def writer(root: Path, run_id: str = "r1", batch: int = 3) -> PartitionedWriter:
+def writer(root: Path, run_id: str = "r1", batch: int = 3, **limits: int) -> PartitionedWriter:
     return PartitionedWriter(
         root / "articles",
         FILE_SCHEMA,
@@ -42,6 +42,7 @@ def writer(root: Path, run_id: str = "r1", batch: int = 3) -> PartitionedWriter:
         batch,
         100_000,
         {"omskcrawl.run_id": run_id},
+        **limits,
     )
 
 
@@ -118,3 +119,32 @@ def test_missing_required_value_is_an_error(tmp_path: Path) -> None:
     with pytest.raises((ValueError, TypeError)):
         w.write(bad)
         w.close()
+
+
+def test_a_replay_over_many_days_keeps_few_files_open_and_few_rows_held(tmp_path: Path) -> None:
+    """Rows of 8 capture days, interleaved: at most 2 files open, 3 rows buffered, all kept."""
+    w = writer(tmp_path, max_open_files=2, max_unpublished_rows=1_000)
+    published = []
+    for n in range(40):
+        day = 1 + (n * 3) % 8
+        published += w.write(row(n) | {"crawl_date": f"2024-11-{day:02d}"})
+        assert w.open_files <= 2
+        assert w.buffered_rows <= 3
+    assert published, "files were published before the end of the crawl"
+    w.close()
+    assert not w.failed
+    df = pd.read_parquet(tmp_path / "articles")
+    assert sorted(df["url"]) == sorted(f"https://omskinform.ru/news/{n}" for n in range(40))
+    assert df["crawl_date"].nunique() == 8
+
+
+def test_rows_waiting_for_publication_are_bounded(tmp_path: Path) -> None:
+    """One partition (a backfill captured today): files are published every few rows."""
+    w = writer(tmp_path, batch=2, max_unpublished_rows=4)
+    sizes = []
+    for n in range(13):
+        sizes += [f.rows for f in w.write(row(n))]
+        assert w.unpublished_rows <= 4
+    assert sizes == [5, 5]
+    assert [f.rows for f in w.close()] == [5, 5, 3]
+    assert len(dataset.load(tmp_path)) == 13

@@ -39,6 +39,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from omskcrawl.dedup.prefetch import VectorPrefetch, close_prefetch, open_prefetch
 from omskcrawl.dedup.semantic import (
     engine_problem,
     headline_vector,
@@ -56,7 +57,9 @@ from omskcrawl.dedup.state import (
     state_from_settings,
 )
 from omskcrawl.failures import record_failure
+from omskcrawl.normalize import clean_title
 from omskcrawl.signals import files_published, rows_lost
+from omskcrawl.spiders.base import ENTRY
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +115,7 @@ class DedupPipeline:
         policy: str = "mark",
         cross_outlet: bool = True,
         latent: bool = True,
+        prefetch: VectorPrefetch | None = None,
     ) -> None:
         if policy not in POLICIES:
             raise ValueError(
@@ -123,6 +127,7 @@ class DedupPipeline:
         self.policy = policy
         self.cross_outlet = cross_outlet
         self.latent = latent
+        self.prefetch = prefetch
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -137,14 +142,21 @@ class DedupPipeline:
             settings.getbool("OMSKCRAWL_DEDUP_LATENT_TERMS", True)
         )
         crawler.stats.set_value("omskcrawl/dedup/similarity", description)
+        cross_outlet = settings.getbool("OMSKCRAWL_DEDUP_STORIES", True)
+        threads = settings.getint("OMSKCRAWL_DEDUP_MODEL_THREADS", 1)
+        if threads < 0:
+            raise ValueError(f"OMSKCRAWL_DEDUP_MODEL_THREADS must be 0 or more, not {threads}")
         pipeline = cls(
             state,
             crawler.stats,
             window_days=settings.getfloat("OMSKCRAWL_DEDUP_WINDOW_DAYS", 3.0),
             policy=settings.get("OMSKCRAWL_DEDUP_STORY_POLICY", "mark"),
-            cross_outlet=settings.getbool("OMSKCRAWL_DEDUP_STORIES", True),
+            cross_outlet=cross_outlet,
             latent=latent,
+            prefetch=open_prefetch(threads) if cross_outlet and latent and threads else None,
         )
+        if pipeline.prefetch is not None:
+            crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         crawler.signals.connect(pipeline.files_published, signal=files_published)
         crawler.signals.connect(pipeline.rows_lost, signal=rows_lost)
         # After the Parquet pipeline's close_spider has published the last files.
@@ -162,6 +174,22 @@ class DedupPipeline:
                 f"the state did not record {len(urls)} rows of {', '.join(paths)} ({e}); "
                 "the next run reads them from these files",
             )
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        """An article arrived: have its entry's headline vector computed while it is parsed."""
+        entry = request.meta.get(ENTRY)
+        title = clean_title(entry.title) if entry is not None and entry.title else None
+        if title and self.prefetch is not None:
+            self.prefetch.ask(title)
+
+    def _headline_vector(self, title: str) -> Any:
+        vector = self.prefetch.claim(title) if self.prefetch is not None else None
+        if vector is not None:
+            self.stats.inc_value("omskcrawl/dedup/vector_prefetched")
+            return vector
+        if self.prefetch is not None:
+            self.stats.inc_value("omskcrawl/dedup/vector_not_prefetched")
+        return headline_vector(title)
 
     def rows_lost(self, urls: list[str]) -> None:
         self.state.discard(urls)
@@ -203,7 +231,9 @@ class DedupPipeline:
             self.stats.inc_value("omskcrawl/duplicates/same_content")
             raise DropItem(f"same content as {same_content}: {url}")
 
-        vector = headline_vector(adapter["title"]) if self.cross_outlet and self.latent else None
+        vector = (
+            self._headline_vector(adapter["title"]) if self.cross_outlet and self.latent else None
+        )
         text = StoryText(adapter["title"], adapter.get("lead"), adapter.get("body"), vector)
         ts = _timestamp(adapter.get("published_at") or adapter.get("crawled_at"))
         terms = story_terms(text.title, text.lead)
@@ -238,15 +268,21 @@ class DedupPipeline:
         return item
 
     def _match(self, text: StoryText, terms: list[str], ts: float) -> StoryItem | None:
-        """The earliest-published stored item of the same story, if any."""
-        matches = [
-            cand
-            for cand in self.state.candidates(terms, ts, self.window)
-            if is_same_story(text, stored_text(cand), latent=self.latent)
-        ]
-        return min(matches, key=lambda c: c.published_ts) if matches else None
+        """The earliest-published stored item of the same story, if any.
+
+        Candidates are tried earliest first (ties in the state's order), so the first match is
+        the answer and the later candidates need no comparison.
+        """
+        candidates = self.state.candidates(terms, ts, self.window)
+        for cand in sorted(candidates, key=lambda c: c.published_ts):
+            if is_same_story(text, stored_text(cand), latent=self.latent):
+                return cand
+        return None
 
     def spider_closed(self) -> None:
+        if self.prefetch is not None:
+            close_prefetch(self.prefetch)
+            self.prefetch = None
         self.state.close()
 
 

@@ -55,6 +55,8 @@ class ParquetPipeline:
         stats: StatsCollector,
         batch_size: int = 500,
         max_rows_per_file: int = 100_000,
+        max_open_files: int = 16,
+        max_unpublished_rows: int = 5_000,
     ) -> None:
         self.root = root
         self.run_id = check_run_id(run_id)
@@ -73,6 +75,8 @@ class ParquetPipeline:
             max_rows_per_file,
             meta,
             sort_by="published_at",
+            max_open_files=max_open_files,
+            max_unpublished_rows=max_unpublished_rows,
         )
         self.quarantine = PartitionedWriter(
             root / "quarantine",
@@ -82,6 +86,8 @@ class ParquetPipeline:
             batch_size,
             max_rows_per_file,
             meta,
+            max_open_files=max_open_files,
+            max_unpublished_rows=max_unpublished_rows,
         )
 
     @classmethod
@@ -97,6 +103,8 @@ class ParquetPipeline:
             stats=crawler.stats,
             batch_size=settings.getint("OMSKCRAWL_PARQUET_BATCH_SIZE", 500),
             max_rows_per_file=settings.getint("OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE", 100_000),
+            max_open_files=settings.getint("OMSKCRAWL_PARQUET_MAX_OPEN_FILES", 16),
+            max_unpublished_rows=settings.getint("OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS", 5_000),
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         pipeline.signals = crawler.signals
@@ -134,8 +142,7 @@ class ParquetPipeline:
         except WriteFailed as e:
             self._failed(e)
             raise DropItem(f"not written: {e}") from e
-        if done is not None:
-            self._published([done])
+        self._published(done)
         return item
 
     def item_dropped(
