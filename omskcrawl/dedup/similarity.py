@@ -382,6 +382,8 @@ def _same_stem(a: str, b: str, person: bool) -> bool:
     """Whether two different lemmas are forms of one word («омск»/«омский»)."""
     if a.isascii() != b.isascii():
         a, b = _transliterate(a), _transliterate(b)
+    if a[:4] != b[:4]:
+        return False  # fewer than 4 shared letters: no rule below holds (most pairs end here)
     shared = _common_prefix(a, b)
     shorter = min(len(a), len(b))
     if shared >= 4 and shared >= shorter - 1:
@@ -638,25 +640,34 @@ def same_story(headline_a: str, headline_b: str) -> bool:
 
 @dataclass(frozen=True)
 class _Text:
-    sentences: dict[str, int]  # normalised sentence -> its word count, long sentences only
-    shingles: frozenset[int]
+    # hash of each long normalised sentence -> its word count
+    sentences: dict[int, int]
+    # hashes of the word 5-shingles, sorted, unique: 8 bytes each (a frozenset of Python ints
+    # took ~80), so a cache that holds a whole dedup window of bodies stays small
+    shingles: np.ndarray
 
 
 def _normalised_words(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower().replace("ё", "е"))
 
 
-@lru_cache(maxsize=256)  # a 5,000-character body keeps ~50 kB of shingles
+# Texts kept ready: the bodies of a 3-day window of news (~1,000 items at 300 a day), ~6 kB each.
+# Every new item is compared with up to MAX_CANDIDATES stored ones from that window; with 256 the
+# cache missed most of them and re-split the same bodies again and again.
+TEXT_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text(text: str) -> _Text:
-    sentences: dict[str, int] = {}
+    sentences: dict[int, int] = {}
     for sentence in _SENTENCE_END_RE.split(text):
         words = _normalised_words(sentence)
         if len(words) >= MIN_SENTENCE_WORDS:
-            sentences[" ".join(words)] = len(words)
+            sentences[hash(" ".join(words))] = len(words)
     words = _normalised_words(text)
-    shingles = frozenset(
-        hash(" ".join(words[i : i + SHINGLE_SIZE])) for i in range(len(words) - SHINGLE_SIZE + 1)
-    )
+    starts = range(len(words) - SHINGLE_SIZE + 1)
+    hashes = (hash(" ".join(words[i : i + SHINGLE_SIZE])) for i in starts)
+    shingles = np.unique(np.fromiter(hashes, dtype=np.int64))
     return _Text(sentences, shingles)
 
 
@@ -671,8 +682,19 @@ def _text_similarity(text_a: str, text_b: str) -> float:
     score = min(1.0, shared_words / FULL_SENTENCE_WORDS)
     smaller = min(len(a.shingles), len(b.shingles))
     if smaller >= MIN_SHINGLES:
-        score = max(score, len(a.shingles & b.shingles) / smaller)
+        score = max(score, _shared_count(a.shingles, b.shingles) / smaller)
     return score
+
+
+def _shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of unique values share (a vectorised merge).
+
+    >>> _shared_count(np.array([1, 3, 5, 9]), np.array([0, 3, 9, 10, 11]))
+    2
+    """
+    at = np.searchsorted(a, b)
+    at[at == len(a)] = 0
+    return int(np.count_nonzero(a[at] == b)) if len(a) else 0
 
 
 def story_similarity(a: StoryText, b: StoryText, *, latent: bool | None = None) -> float:
@@ -705,13 +727,20 @@ def is_same_story(
 
     ``threshold`` None: the one of the score in use (:func:`default_threshold`).
 
+    The same answer for less work: shared text, when it decides, spares the headline score;
+    a decisive word conflict spares the headline vectors (a side without a stored vector
+    gets one only when the cosine is needed).
+
     >>> a = StoryText("Хоценко провёл приём граждан в Таре")
     >>> is_same_story(a, StoryText("Хоценко провел прием граждан в Таре"))
     True
     """
     if threshold is None:
         threshold = default_threshold(latent)
-    return story_similarity(a, b, latent=latent) >= threshold
+    text_a, text_b = _full_text(a), _full_text(b)
+    if text_a and text_b and _text_similarity(text_a, text_b) >= threshold:
+        return True
+    return headline_similarity(a.title, b.title, a.vector, b.vector, latent=latent) >= threshold
 
 
 # ----------------------------------------------------------------------------- candidate index
