@@ -426,7 +426,9 @@ def ensure_corpus(size: int, seed: int, work: Path) -> Path:
     return folder
 
 
-def run_child(kind: str, corpus: Path, work: Path, settings: list[str]) -> dict[str, Any]:
+def run_child(
+    kind: str, corpus: Path, work: Path, settings: list[str], hash_seed: int = 0
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind,
@@ -435,8 +437,11 @@ def run_child(kind: str, corpus: Path, work: Path, settings: list[str]) -> dict[
         for setting in settings if kind == "full" else []:
             cmd += ["--full-setting", setting]
         log = Path(tmp) / "child.log"
+        # One hash seed for every run, so that runs of two code versions compare row for row
+        # even if some decision still hangs on the order of a set of strings.
+        env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
         with open(log, "w") as f:
-            done = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+            done = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, env=env)
         if done.returncode or not out.exists():
             sys.stdout.write(log.read_text("utf-8", errors="replace")[-5000:])
             raise SystemExit(f"{kind} run failed (exit {done.returncode})")
@@ -590,6 +595,9 @@ def main() -> int:
         help="store this run's rows as the reference instead of comparing",
     )
     parser.add_argument(
+        "--hash-seed", type=int, default=0, help="PYTHONHASHSEED of the measured runs"
+    )
+    parser.add_argument(
         "--full-setting",
         action="append",
         default=[],
@@ -631,7 +639,7 @@ def main() -> int:
         results[size] = {"bare": [], "full": []}
         for n in range(args.repeat):
             for kind in ("bare", "full"):
-                result = run_child(kind, corpora[size], work, args.full_setting)
+                result = run_child(kind, corpora[size], work, args.full_setting, args.hash_seed)
                 results[size][kind].append(result)
                 rate = result["articles"] / result["wall"]
                 rss = result["peak_rss_mb"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,36 @@ def test_state_of_another_schema_version_is_moved_aside(tmp_path: Path) -> None:
     assert state.rebuilt_reason is not None and "schema version 1" in state.rebuilt_reason
     assert state.count_urls() == 0
     state.close()
+
+
+_TIED_CANDIDATES = """
+import sys
+from pathlib import Path
+from omskcrawl.dedup.state import MAX_CANDIDATES, StoryItem, open_state
+
+state = open_state("sqlite", root=Path(sys.argv[1]), redis_url="", prefix="")
+terms = ["школа", "мост", "дорога", "парк", "метро", "сквер"]
+for n in range(3 * MAX_CANDIDATES):  # more staged items than the cut, all sharing one term
+    url = f"https://a.ru/{n}"
+    state.add_story_item(StoryItem(f"s{n}", url, 100.0, "t", None, None, url), [terms[n % 6]])
+print(" ".join(c.url for c in state.candidates(terms, 100.0, 10.0)))
+"""
+
+
+def test_staged_candidates_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Items tied on shared terms are cut at MAX_CANDIDATES the same way in every process."""
+    import subprocess
+    import sys
+
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _TIED_CANDIDATES, str(tmp_path / seed)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
+    assert len(runs.pop().split()) == 50

@@ -490,7 +490,10 @@ class SharedState:
             self._terms.setdefault(term, []).append(item)
 
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]:
-        terms = set(terms)
+        # In a fixed order: staged items tied on shared terms keep the order they are met in
+        # below, and a set's order changes with the process's hash seed (PYTHONHASHSEED), so
+        # which tied items made the cut, and the story decisions, changed from run to run.
+        terms = sorted(set(terms))
         found = self.backend.candidates(terms, ts, window)
         shared: dict[int, int] = {}
         staged: dict[int, StoryItem] = {}
