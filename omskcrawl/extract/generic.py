@@ -254,7 +254,7 @@ def extract_body(sel: Selector, url: str | None = None) -> list[str]:
     if not isinstance(root, lxml_html.HtmlElement):
         return []
     lines = clean_generic(trafilatura_body(root, url) or density_body(sel))
-    if _marked_empty(root) and sum(len(line) >= PROSE_LINE_CHARS for line in lines) < 2:
+    if sum(len(line) >= PROSE_LINE_CHARS for line in lines) < 2 and _marked_empty(root):
         return []
     # Less than a sentence is a menu word or a button that a text extractor scraped off an
     # empty page, not an article.
@@ -301,8 +301,10 @@ def _in_page_chrome(el: lxml_html.HtmlElement) -> bool:
 
 # Class/id/itemprop fragments of elements that show a date («дата» transliterated too).
 DATE_MARK = re.compile(r"date|time|publish|posted|created|data|meta", re.IGNORECASE)
-# In document order; `<time datetime>` counts whatever its class.
-_MARKERS = "//@class | //@id | //@itemprop | //time/@datetime"
+# In document order: the marks, `<time>` elements (a date whatever their marks) and the h1s
+# (what comes after the headline is nearest to it).
+_MARKERS = "//@class | //@id | //@itemprop | //time | //h1"
+TIME_ATTRS = ("class", "id", "itemprop", "datetime")
 
 
 def visible_dates(sel: Selector, limit: int = 8) -> list[str]:
@@ -324,11 +326,25 @@ def visible_dates(sel: Selector, limit: int = 8) -> list[str]:
     before: list[str] = []
     after: list[str] = []
     # Attribute values are plain strings to test; only the few that name a date become
-    # elements (a page has thousands of classed elements and a handful of dates).
+    # elements (a page has thousands of classed elements and a handful of dates). One pass
+    # in document order also counts the h1s met so far.
     seen: set[lxml_html.HtmlElement] = set()
-    for value in root.xpath(_MARKERS):
-        el = value.getparent()
-        if el in seen or el.tag == "h1" or (el.tag != "time" and not DATE_MARK.search(value)):
+    h1s = 0
+    for node in root.xpath(_MARKERS):
+        if isinstance(node, str):
+            if not DATE_MARK.search(node):
+                continue
+            el = node.getparent()  # type: ignore[attr-defined]  # an lxml smart string
+            if el.tag in ("time", "h1"):  # a `<time>` counts as itself; the headline never
+                continue
+        elif node.tag == "h1":
+            h1s += 1
+            continue
+        elif any(node.get(name) is not None for name in TIME_ATTRS):
+            el = node
+        else:
+            continue
+        if el in seen:
             continue
         seen.add(el)
         if _in_page_chrome(el):
@@ -336,7 +352,8 @@ def visible_dates(sel: Selector, limit: int = 8) -> list[str]:
         text = " ".join(el.text_content().split())
         if not text or len(text) > MAX_DATE_TEXT or not any(c.isdigit() for c in text):
             continue
-        (after if el.xpath("boolean(preceding::h1)") else before).append(text)
+        # After the headline: an h1 met before it that is not its own ancestor.
+        (after if h1s > sum(1 for _ in el.iterancestors("h1")) else before).append(text)
     texts = after + before[::-1]
     # A bare time (a TV schedule, a clock widget) only when nothing names a day.
     dated = [t for t in texts if not BARE_TIME.match(t)]
