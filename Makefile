@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-pipeline eval clean
+.PHONY: demo test test-system lint bench bench-pipeline eval clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)  # .venv may be a link to a shared venv
@@ -20,7 +20,12 @@ test: $(STAMP)
 	$(BIN)/ruff check omskcrawl tests benchmarks scripts
 	$(BIN)/ruff format --check omskcrawl tests benchmarks scripts
 	$(BIN)/mypy omskcrawl
-	$(BIN)/python -m pytest -q --durations=10
+	$(BIN)/python -m pytest -q -n 2 -m "not system" --durations=10  # both cores (pytest-xdist)
+
+# The system tests: a real scrapyd, several scrapy-redis worker processes, the wheel in a
+# fresh virtualenv. Slower (about 1.5 minutes); CI runs them after `make test`.
+test-system: $(STAMP)
+	$(BIN)/python -m pytest -q -m system --durations=5
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dates.py

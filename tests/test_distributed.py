@@ -24,6 +24,9 @@ import redis
 from tests.conftest import free_port
 from tests.farm import Farm, serve, wait_for_workers, worker_command
 
+# A whole system per test (see `make test-system`): kept out of the fast suite.
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).parent.parent
 PREFIX = f"t{uuid.uuid4().hex[:6]}-"  # Redis keys of this session's tests
 ARTICLES = int(os.environ.get("FARM_ARTICLES", "300"))

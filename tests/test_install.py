@@ -24,6 +24,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+# A whole system per test (see `make test-system`): kept out of the fast suite.
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).parent.parent
 PIP_WHEEL = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation")
 SOURCES = ("pyproject.toml", "requirements.txt", "README.md", "omskcrawl")

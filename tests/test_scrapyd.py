@@ -22,6 +22,9 @@ from tests.conftest import free_port
 from tests.runs import write_warc
 from tests.test_install import SOURCES, copy_project
 
+# A whole system per test (see `make test-system`): kept out of the fast suite.
+pytestmark = pytest.mark.system
+
 ROOT = Path(__file__).parent.parent
 BIN = Path(sys.executable).parent
 
