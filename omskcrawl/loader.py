@@ -7,7 +7,8 @@ selectors, then generic extraction); `TakeFirst` keeps the first usable one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
@@ -39,6 +40,17 @@ def title_head(value: str) -> str:
     4096
     """
     return value[:TITLE_SCAN_CHARS]
+
+
+def site_title(value: str, loader_context: Mapping[str, Any]) -> str | None:
+    """`clean_title` with the outlet names the loader was given (`ArticleLoader(outlets=…)`).
+
+    >>> site_title("Куда пойти в выходные? | НГС55", {"outlets": ("НГС55",)})
+    'Куда пойти в выходные?'
+    >>> site_title("Куда пойти в выходные? | НГС55", {})
+    'Куда пойти в выходные? | НГС55'
+    """
+    return clean_title(value, outlets=tuple(loader_context.get("outlets", ())))
 
 
 URL_LIKE = re.compile(r"^(?:https?://|www\.)|^[\w.-]+\.(?:ru|com|org|net|рф)(?:/|$)", re.IGNORECASE)
@@ -87,7 +99,7 @@ class ArticleLoader(ItemLoader):
     default_input_processor = MapCompose(none_if_empty)
     default_output_processor = TakeFirst()
 
-    title_in = MapCompose(title_head, clean_title)
+    title_in = MapCompose(title_head, site_title)
     lead_in = MapCompose(collapse_ws, none_if_empty)
     section_in = MapCompose(collapse_ws, none_if_empty)
     body_in = Identity()

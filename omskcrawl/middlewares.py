@@ -21,6 +21,7 @@ from scrapy.statscollectors import StatsCollector
 from omskcrawl.dedup.state import State, state_from_settings
 from omskcrawl.discovery import Entry
 from omskcrawl.normalize import canonical_url, parse_date
+from omskcrawl.normalize.urls import PathRewrites
 from omskcrawl.replay import REPLAY_CAPTURE
 from omskcrawl.spiders.base import ENTRY
 
@@ -32,9 +33,12 @@ class IncrementalMiddleware:
         stats: StatsCollector,
         revisit_after: float | None,
         timezone: Callable[[], str] = lambda: "Asia/Omsk",
+        print_views: Callable[[], PathRewrites] = tuple,
     ) -> None:
         self.state = state
         self.timezone = timezone
+        # The spider's print/AMP rewrites: a URL's identity is the one its items get.
+        self.print_views = print_views
         self.stats = stats
         self.revisit_after = revisit_after
 
@@ -54,6 +58,7 @@ class IncrementalMiddleware:
             crawler.stats,
             revisit,
             timezone=lambda: getattr(crawler.spider, "timezone", "Asia/Omsk"),
+            print_views=lambda: getattr(crawler.spider, "print_views", ()),
         )
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
@@ -63,7 +68,7 @@ class IncrementalMiddleware:
             return
         if REPLAY_CAPTURE in request.meta:  # a later capture of a replayed URL: always read
             return
-        known = self.state.get_url(canonical_url(request.url))
+        known = self.state.get_url(canonical_url(request.url, print_views=self.print_views()))
         if known is None:
             return
         entry: Entry | None = request.meta.get(ENTRY)

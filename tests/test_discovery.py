@@ -16,6 +16,7 @@ from omskcrawl.dedup.state import UrlRecord
 from omskcrawl.discovery import Entry
 from omskcrawl.middlewares import IncrementalMiddleware
 from omskcrawl.spiders.base import ENTRY
+from omskcrawl.spiders.bk55 import Bk55Spider
 from omskcrawl.spiders.gorod55 import Gorod55Spider
 from omskcrawl.warc import CAPTURED_AT
 from tests.conftest import make_spider
@@ -99,6 +100,25 @@ def test_known_urls_are_not_fetched_again(middleware: IncrementalMiddleware, sta
     assert middleware.process_request(feed) is None
     assert middleware.stats.get_value("omskcrawl/incremental/skipped") == 2
     assert middleware.stats.get_value("omskcrawl/incremental/changed") == 1
+
+
+def test_a_sites_print_view_is_the_stored_article(state: Any) -> None:
+    """The URL identity the middleware checks is the one the spider's items get: bk55's
+    `//print` view of a stored article is the article (its module's `print_views`)."""
+    fetched = (NOW - timedelta(days=1)).timestamp()
+    stored = "https://bk55.ru/news/article/27119/"
+    state.put_url(UrlRecord(stored, "bk55", "h", 1, "s", None, fetched))
+    stats = MemoryStatsCollector(get_crawler())
+    bk55 = IncrementalMiddleware(
+        state, stats, revisit_after=None, print_views=lambda: Bk55Spider.print_views
+    )
+    with pytest.raises(IgnoreRequest):
+        bk55.process_request(article_request("https://m.bk55.ru/news/article/27119//print"))
+    generic = IncrementalMiddleware(state, stats, revisit_after=None)
+    assert (
+        generic.process_request(article_request("https://bk55.ru/news/article/27119//print"))
+        is None
+    )
 
 
 def test_revisit_window(state: Any) -> None:

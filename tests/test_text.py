@@ -6,6 +6,8 @@ import hashlib
 import re
 
 import pytest
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
 
 from omskcrawl.normalize.text import (
     clean_paragraphs,
@@ -94,6 +96,11 @@ def test_collapse_ws(raw: str | None, expected: str) -> None:
 
 # ---------------------------------------------------------------- titles
 
+# Outlet names are site knowledge: each site module declares its own (`outlet_names`), the
+# base the outlets without a module that headlines credit. Here: all of them together.
+_LOADER = SpiderLoader.from_settings(get_project_settings())
+OUTLETS = tuple(n for name in _LOADER.list() for n in _LOADER.load(name).title_outlets())
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -167,7 +174,29 @@ def test_collapse_ws(raw: str | None, expected: str) -> None:
     ],
 )
 def test_clean_title(raw: str, expected: str) -> None:
-    assert clean_title(raw) == expected
+    assert clean_title(raw, OUTLETS) == expected
+
+
+@pytest.mark.parametrize(
+    ("spider", "raw"),
+    [
+        ("omskinform", f"{SEED_TITLE} — Омск-информ"),
+        ("ngs55", f"{SEED_TITLE} | НГС55"),
+        ("omsk_aif", f"{SEED_TITLE} | АиФ в Омске"),
+        ("kanal12", f"{SEED_TITLE} — 12 канал"),
+        ("omskinform", f"{SEED_TITLE} — ТАСС"),
+    ],
+)
+def test_title_suffix_names_come_from_the_site_module(spider: str, raw: str) -> None:
+    """The site's names are passed in; normalize/ keeps no table of outlets."""
+    assert clean_title(raw, _LOADER.load(spider).title_outlets()) == SEED_TITLE
+    assert clean_title(raw) == raw
+
+
+def test_another_sites_name_is_kept() -> None:
+    """«— НГС55» after an Омск-информ headline is not Омск-информ's signature."""
+    raw = f"{SEED_TITLE} — НГС55"
+    assert clean_title(raw, _LOADER.load("omskinform").title_outlets()) == raw
 
 
 @pytest.mark.parametrize("raw", [None, "", " \u00a0\n ", "[ФОТО]"])

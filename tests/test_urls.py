@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from omskcrawl.normalize.urls import canonical_url, is_tracking_param, registrable_domain
+from omskcrawl.spiders.bk55 import Bk55Spider
+from omskcrawl.spiders.kvnews import KvnewsSpider
 
 
 @pytest.mark.parametrize(
@@ -15,10 +17,9 @@ from omskcrawl.normalize.urls import canonical_url, is_tracking_param, registrab
         ("https://omskinform.ru/news/218377#comments", "https://omskinform.ru/news/218377"),
         ("HTTP://WWW.OMSKINFORM.RU/news/218377", "https://omskinform.ru/news/218377"),
         ("http://www.omskinform.ru/all/17", "https://omskinform.ru/all/17"),
-        # bk55: mobile host, print view; the society subdomain is its own site
+        # bk55: mobile host; the society subdomain is its own site
         ("https://m.bk55.ru/news/article/27119", "https://bk55.ru/news/article/27119"),
-        ("https://bk55.ru/news/article/27119//print", "https://bk55.ru/news/article/27119/"),
-        ("https://mc.bk55.ru/news/article/27119//print", "https://mc.bk55.ru/news/article/27119/"),
+        ("https://mc.bk55.ru/news/article/27119", "https://mc.bk55.ru/news/article/27119"),
         ("https://bk55.ru/news/article/27119/", "https://bk55.ru/news/article/27119/"),
         # gorod55: AMP as a query switch, with or without a value
         (
@@ -52,12 +53,6 @@ from omskcrawl.normalize.urls import canonical_url, is_tracking_param, registrab
         (
             "http://omskregion.info/news/58032-omskie_agrarii_otpravili_pervuyu_v_etom_godu_parti/",
             "https://omskregion.info/news/58032-omskie_agrarii_otpravili_pervuyu_v_etom_godu_parti/",
-        ),
-        # kvnews print view
-        (
-            "https://kvnews.ru/gazeta/2019/iyul/27/vzglyad-iz-tsentra-s-15-po-22-iyulya-2019-goda"
-            "=print",
-            "https://kvnews.ru/gazeta/2019/iyul/27/vzglyad-iz-tsentra-s-15-po-22-iyulya-2019-goda",
         ),
         # mk.ru print view is another path: left alone
         ("https://omsk.mk.ru/print/article/1234567/", "https://omsk.mk.ru/print/article/1234567/"),
@@ -103,6 +98,45 @@ from omskcrawl.normalize.urls import canonical_url, is_tracking_param, registrab
 )
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
+
+
+KV = "https://kvnews.ru/gazeta/2019/iyul/27/vzglyad-iz-tsentra-s-15-po-22-iyulya-2019-goda"
+
+
+@pytest.mark.parametrize(
+    ("spider", "url", "expected"),
+    [
+        # bk55's print view: /<id>//print, on the desktop, mobile and society hosts
+        (
+            Bk55Spider,
+            "https://bk55.ru/news/article/27119//print",
+            "https://bk55.ru/news/article/27119/",
+        ),
+        (
+            Bk55Spider,
+            "https://m.bk55.ru/news/article/27119//print",
+            "https://bk55.ru/news/article/27119/",
+        ),
+        (
+            Bk55Spider,
+            "https://mc.bk55.ru/news/article/27119//print",
+            "https://mc.bk55.ru/news/article/27119/",
+        ),
+        (Bk55Spider, "https://bk55.ru/news/article/27119/", "https://bk55.ru/news/article/27119/"),
+        # kvnews' print view: <slug>=print
+        (KvnewsSpider, KV + "=print", KV),
+        (KvnewsSpider, KV, KV),
+    ],
+)
+def test_site_print_views_fold_onto_the_article(spider: type, url: str, expected: str) -> None:
+    """A site's print view is its module's knowledge: the spider passes its rewrites in."""
+    assert canonical_url(url, print_views=spider.print_views) == expected
+    assert canonical_url(expected, print_views=spider.print_views) == expected
+
+
+def test_print_views_are_not_applied_without_the_site() -> None:
+    """Generic canonicalisation knows no site: `=print` is part of another site's slug."""
+    assert canonical_url(KV + "=print") == KV + "=print"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from scrapy.http import HtmlResponse
 from scrapy.spiderloader import get_spider_loader
 
 from omskcrawl.extract.article import GENERIC, extract_article, item_to_json
+from omskcrawl.normalize.urls import PathRewrites
+from omskcrawl.spiders.base import NewsSpider
 
 
 class Command(ScrapyCommand):
@@ -50,6 +52,8 @@ class Command(ScrapyCommand):
             if now.tzinfo is None:
                 raise UsageError("--crawl-time needs a zone offset, e.g. 2026-11-26T09:00+06:00")
         selectors, tz, encoding, source = GENERIC, "Asia/Omsk", None, None
+        outlets: tuple[str, ...] = ()
+        print_views: PathRewrites = ()
         if opts.spider:
             assert self.settings is not None
             try:
@@ -60,9 +64,19 @@ class Command(ScrapyCommand):
             tz = getattr(spidercls, "timezone", tz)
             encoding = getattr(spidercls, "encoding", None)
             source = opts.spider
+            if issubclass(spidercls, NewsSpider):
+                outlets = spidercls.title_outlets()
+                print_views = spidercls.print_views
         response = HtmlResponse(url=opts.url, body=path.read_bytes(), encoding=encoding)
         item = extract_article(
-            response.selector, url=opts.url, now=now, tz=tz, selectors=selectors, source=source
+            response.selector,
+            url=opts.url,
+            now=now,
+            tz=tz,
+            selectors=selectors,
+            source=source,
+            outlets=outlets,
+            print_views=print_views,
         )
         json.dump(item_to_json(item), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -32,7 +32,7 @@ from omskcrawl.normalize import (
     word_count,
 )
 from omskcrawl.normalize.text import fold_key
-from omskcrawl.normalize.urls import web_url
+from omskcrawl.normalize.urls import PathRewrites, web_url
 
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|odt|ods|zip|rar|7z)(?:$|[?#])", re.I)
 
@@ -95,7 +95,9 @@ def _longest_segment(title: str | None) -> str | None:
     return max(re.split(r"\s+(?:\||::)\s+", title), key=len)
 
 
-def without_title(paragraphs: list[str], title: str | None) -> list[str]:
+def without_title(
+    paragraphs: list[str], title: str | None, outlets: tuple[str, ...] = ()
+) -> list[str]:
     """Drop the headline where a body container repeats it in its first lines.
 
     >>> without_title(["Хоценко обсудил", "Текст."], "Хоценко  обсудил")
@@ -108,7 +110,7 @@ def without_title(paragraphs: list[str], title: str | None) -> list[str]:
     head = [
         p
         for p in paragraphs[:3]
-        if len(p) > 3 * len(title) + 100 or fold_key(clean_title(p) or "") != key
+        if len(p) > 3 * len(title) + 100 or fold_key(clean_title(p, outlets) or "") != key
     ]
     return head + paragraphs[3:]
 
@@ -123,13 +125,17 @@ def extract_article(
     hints: Hints | None = None,
     source: str | None = None,
     on_miss: Callable[[str], None] | None = None,
+    outlets: tuple[str, ...] = (),
+    print_views: PathRewrites = (),
 ) -> ArticleItem:
     """One article page → one item (without run fields: crawled_at, run_id, version).
 
     Orchestrates the layers, each value added to the one loader in order of trust:
     structured data (`structured.py`), the site's selectors (`site.py`), the generic
     layer (`generic.py`); the date is decided by `dates.py`. `on_miss(field)` is called
-    for each declared site selector that matched nothing.
+    for each declared site selector that matched nothing. `outlets` (names stripped from
+    title suffixes) and `print_views` (path rewrites of the site's print/AMP views) are
+    the site module's (`NewsSpider`); the generic layer knows no site.
     """
     sel = html if isinstance(html, Selector) else Selector(text=html)
     root = sel.root if isinstance(sel.root, lxml_html.HtmlElement) else None
@@ -140,7 +146,7 @@ def extract_article(
     if on_miss is not None:
         for name in site.missed:
             on_miss(name)
-    loader = ArticleLoader(item=ArticleItem(authors=[], tags=[], attachments=[]))
+    loader = ArticleLoader(item=ArticleItem(authors=[], tags=[], attachments=[]), outlets=outlets)
 
     # Title: structured data, then the site's selector, then h1, the feed, <title>. A
     # structured title that only decorates the h1 (`Портал … | <h1>`) gives way to the h1.
@@ -157,7 +163,7 @@ def extract_article(
     paragraphs = site.body if site.body is not None else extract_body(sel, url)
     if not any(p.strip() for p in paragraphs) and data.body:
         paragraphs = data.body.split("\n")
-    loader.add_value("body", without_title(paragraphs, loader.get_output_value("title")))
+    loader.add_value("body", without_title(paragraphs, loader.get_output_value("title"), outlets))
 
     loader.add_value("authors", data.authors or site.authors)
     if data.tags:
@@ -196,7 +202,12 @@ def extract_article(
     canonical = next((c for c in data.canonical if c.strip()), None)
     loader.add_value("fetched_url", url)
     loader.add_value(
-        "url", canonical_url(url, canonical=urljoin(base, canonical) if canonical else None)
+        "url",
+        canonical_url(
+            url,
+            canonical=urljoin(base, canonical) if canonical else None,
+            print_views=print_views,
+        ),
     )
     loader.add_value("source", source)
     title, lead, body = (loader.get_output_value(f) for f in ("title", "lead", "body"))

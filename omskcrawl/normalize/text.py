@@ -19,6 +19,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -144,25 +145,26 @@ def strip_markers(text: str | None) -> str:
     return collapse_ws(stripped)
 
 
-# Names of outlets and of the bodies that publish news, matched case-insensitively as whole
-# words, always at the start of a trailing segment.
-_SITE_TOKENS = (
-    r"омск-?информ|omskinform|нгс(?:55)?|ngs(?:55)?|город\s?55|gorod55|аиф"
-    r"|аргументы\s+и\s+факты|мк|московский\s+комсомолец|om1|ом1|бк55|bk55|бизнес-курс"
-    r"|коммерческие\s+вести|kvnews|суперомск|superomsk|новый\s+омск|newsomsk|12\s+канал"
-    r"|омскрегион|omskregion|омская\s+правда|правительство\s+омской\s+области"
-    r"|администрация\s+(?:города\s+)?омска|вести[-\s]омск|гтрк\s+[«\"]?иртыш[»\"]?"
-    r"|омск\s+здесь|omskzdes|омскмедиа|omskmedia|омскпресс|омск-пресс|вечерний\s+омск"
-    r"|омский\s+вестник|рбк|комсомольская\s+правда|российская\s+газета|тасс|риа\s+новости"
-    r"|интерфакс"
-)
-_SITE_NAME = re.compile(
-    r"(?:(?i:риа|иа|гтрк|ортрк|телеканал|газета|портал|издание|сетевое\s+издание)\s+)?"
-    rf"[«\"]?(?i:{_SITE_TOKENS})[»\"]?(?![\w-])"
+# Words that may precede an outlet's name in a title suffix («РИА Омск-информ», «газета МК»).
+_OUTLET_PREFIX = r"(?:(?i:риа|иа|гтрк|ортрк|телеканал|газета|портал|издание|сетевое\s+издание)\s+)?"
+_OUTLET_TAIL = (
     r"(?:\.(?i:ру|ru|рф|su|info|com))?"
     # Up to three place words: «АиФ в Омске», «МК Рязань», «Om1 Омск».
     r"(?:\s+(?:(?:в|во|и|на)\s+)?[A-ZА-ЯЁ0-9][\w.-]*){0,3}"
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _outlet_name_re(outlets: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a trailing outlet name: any of `outlets` (case-insensitive, spaces
+    flexible, in quotes or not) with an optional title word before it and a domain ending
+    or place words after it."""
+    names = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in outlets if name.strip())
+    if not names:
+        return None
+    return re.compile(rf"{_OUTLET_PREFIX}[«\"]?(?i:{names})[»\"]?(?![\w-]){_OUTLET_TAIL}")
+
+
 _DOMAIN = re.compile(
     r"(?i:(?:www\.)?[a-zа-яё0-9-]+(?:\.[a-zа-яё0-9-]+)*"
     r"\.(?:ru|ру|рф|su|info|com|net|org|news|media|express|pro|tv|online))"
@@ -176,11 +178,12 @@ _PIPE_SEPARATOR = re.compile(r"\s*(?:\||::|•|·)\s*")
 _SEPARATOR = re.compile(r"\s*(?:\||::|•|·)\s*|\s*[—–-]\s+|\s+/\s+")
 
 
-def _looks_like_site(segment: str) -> bool:
+def _looks_like_site(segment: str, outlets: tuple[str, ...]) -> bool:
     segment = segment.strip(" .")
     if not segment or len(segment) > 60:
         return False
-    if _SITE_NAME.fullmatch(segment) or _DOMAIN.fullmatch(segment):
+    names = _outlet_name_re(outlets)
+    if (names is not None and names.fullmatch(segment)) or _DOMAIN.fullmatch(segment):
         return True
     if _NEWS_ONLY.fullmatch(segment):
         return True
@@ -191,25 +194,32 @@ def _looks_like_site(segment: str) -> bool:
     )
 
 
-def strip_site_suffix(text: str | None) -> str:
+def strip_site_suffix(text: str | None, outlets: tuple[str, ...] = ()) -> str:
     """Remove trailing site names: ``Заголовок — Омск-информ``, ``Заголовок | НГС55``.
 
-    A trailing segment after `` | ``, `` — ``, `` - ``, `` :: `` or `` / `` goes when it is a
-    known outlet name (optionally with a place: ``МК Омск``, ``АиФ в Омске``), a domain
+    A trailing segment after `` | ``, `` — ``, `` - ``, `` :: `` or `` / `` goes when it is
+    one of ``outlets`` (the site module's names; optionally with a place: ``МК Омск``,
+    ``АиФ в Омске``), a domain
     (``Om1.ru``) or "Новости Омска…". When a site name followed a ``|``, short ``|`` segments
     before it (rubrics, up to three words) go too. The first segment always stays, so a
     headline dash is never cut unless what follows it is a site name.
 
     >>> strip_site_suffix("Хоценко — о развитии промышленности")
     'Хоценко — о развитии промышленности'
-    >>> strip_site_suffix("Хоценко обсудил развитие промышленности — Омск-информ")
+    >>> strip_site_suffix("Хоценко обсудил развитие промышленности — Омск-информ",
+    ...                   ("Омск-информ",))
     'Хоценко обсудил развитие промышленности'
-    >>> strip_site_suffix("В Рязани наградили лучших журналистов - МК Рязань")
+    >>> strip_site_suffix("Хоценко обсудил развитие промышленности — Омск-информ")
+    'Хоценко обсудил развитие промышленности — Омск-информ'
+    >>> strip_site_suffix("В Рязани наградили лучших журналистов - МК Рязань", ("МК",))
     'В Рязани наградили лучших журналистов'
-    >>> strip_site_suffix("Теракт во Франции | В мире | Политика | Аргументы и Факты")
+    >>> strip_site_suffix("Теракт во Франции | В мире | Политика | Аргументы и Факты",
+    ...                   ("АиФ", "Аргументы и Факты"))
     'Теракт во Франции'
-    >>> strip_site_suffix("Пробки на Ленина :: Город55 | Новости Омска")
+    >>> strip_site_suffix("Пробки на Ленина :: Город55 | Новости Омска", ("Город55",))
     'Пробки на Ленина'
+    >>> strip_site_suffix("Кабмин утвердил план | Om1.ru")
+    'Кабмин утвердил план'
     """
     text = collapse_ws(text)
     while True:
@@ -217,7 +227,7 @@ def strip_site_suffix(text: str | None) -> str:
         if not separators:
             return text
         last = separators[-1]
-        if last.start() == 0 or not _looks_like_site(text[last.end() :]):
+        if last.start() == 0 or not _looks_like_site(text[last.end() :], outlets):
             return text
         text = text[: last.start()]
         if _PIPE_SEPARATOR.fullmatch(last.group()):
@@ -247,26 +257,27 @@ def _undouble(text: str) -> str:
     return text
 
 
-def clean_title(text: str | None) -> str | None:
+def clean_title(text: str | None, outlets: tuple[str, ...] = ()) -> str | None:
     """Clean a headline; ``None`` when nothing is left.
 
     Collapses whitespace, keeps one copy of a headline printed twice (or three times) in a
-    row, removes trailing site names (`strip_site_suffix`) and media markers and age ratings
-    (`strip_markers`). The headline's own end punctuation stays.
+    row, removes trailing site names (`strip_site_suffix`: ``outlets`` are the names the
+    site module declares) and media markers and age ratings (`strip_markers`). The
+    headline's own end punctuation stays.
 
     >>> clean_title("Виталий Хоценко обсудил развитие промышленности с министром Алихановым\\n\\n"
     ...             "Виталий Хоценко обсудил развитие промышленности с министром Алихановым")
     'Виталий Хоценко обсудил развитие промышленности с министром Алихановым'
-    >>> clean_title("Омичи вышли на субботник  [ФОТО]  — Омск-информ")
+    >>> clean_title("Омичи вышли на субботник  [ФОТО]  — Омск-информ", ("Омск-информ",))
     'Омичи вышли на субботник'
-    >>> clean_title("Куда пойти в выходные? | НГС55")
+    >>> clean_title("Куда пойти в выходные? | НГС55", ("НГС", "НГС55"))
     'Куда пойти в выходные?'
     >>> clean_title(" \\u00a0 ") is None
     True
     """
     title = collapse_ws(text)
     while True:
-        cleaned = _undouble(strip_markers(strip_site_suffix(_undouble(title))))
+        cleaned = _undouble(strip_markers(strip_site_suffix(_undouble(title), outlets)))
         if cleaned == title:
             break
         title = cleaned

@@ -11,6 +11,9 @@ Decisions worth knowing:
   (``/amp``, bk55's ``//print``) leaves the slash that preceded it: ``/news/1/amp`` →
   ``/news/1/``. So ``m.bk55.ru/news/article/1`` and ``bk55.ru/news/article/1/`` stay two
   URLs; content deduplication joins them.
+* A site's own print or AMP view (bk55's ``…/<id>//print``, kvnews' ``…=print``) is folded by
+  path rewrites its site module declares (``print_views``) and the caller passes in; only
+  conventions shared by many sites (``/amp/…``, ``…/amp``, ``?amp``, ``?print``) are here.
 * Percent-encoding, query order and fragments are normalised by
   `w3lib.url.canonicalize_url`: Cyrillic paths come out percent-encoded, IDN hosts as
   punycode.
@@ -23,7 +26,7 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-__all__ = ["canonical_url", "is_tracking_param", "registrable_domain", "web_url"]
+__all__ = ["PathRewrites", "canonical_url", "is_tracking_param", "registrable_domain", "web_url"]
 
 _TRACKING_PARAMS = frozenset(
     [
@@ -75,10 +78,6 @@ _IP_HOST = re.compile(r"[\d.]+|.*:.*")
 
 _AMP_PREFIX = re.compile(r"^/amp(?=/.)")
 _AMP_SUFFIX = re.compile(r"(?<=/)amp/?$")
-# bk55: /news/article/27119//print → /news/article/27119/
-_NUMBERED_PRINT = re.compile(r"(/\d+)/+print/?$")
-# kvnews: /gazeta/2019/iyul/27/<slug>=print → /gazeta/2019/iyul/27/<slug>
-_EQUALS_PRINT = re.compile(r"=print$")
 _SLASHES = re.compile(r"/{2,}")
 
 
@@ -129,9 +128,13 @@ def _strip_host_prefixes(host: str) -> str:
     return host
 
 
-def _fold_path(path: str) -> str:
-    path = _NUMBERED_PRINT.sub(r"\1/", path)
-    path = _EQUALS_PRINT.sub("", path)
+# A site's path rewrites: (regex, replacement) pairs applied in order to the URL path.
+PathRewrites = tuple[tuple[str, str], ...]
+
+
+def _fold_path(path: str, print_views: PathRewrites) -> str:
+    for pattern, replacement in print_views:
+        path = re.sub(pattern, replacement, path)
     path = _SLASHES.sub("/", path)
     path = _AMP_PREFIX.sub("", path)
     return _AMP_SUFFIX.sub("", path)
@@ -142,7 +145,7 @@ def _clean_query(query: str) -> str:
     return "&".join(kept)
 
 
-def _normalise(url: str) -> str:
+def _normalise(url: str, print_views: PathRewrites = ()) -> str:
     """Canonical form of one absolute URL; raises ValueError on what cannot be parsed."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -160,7 +163,7 @@ def _normalise(url: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
-    path = _fold_path(parts.path)
+    path = _fold_path(parts.path, print_views)
     query = _clean_query(parts.query)
     return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")))
 
@@ -170,7 +173,7 @@ def _is_homepage(url: str) -> bool:
     return parts.path in ("", "/") and not parts.query
 
 
-def canonical_url(url: str, canonical: str | None = None) -> str:
+def canonical_url(url: str, canonical: str | None = None, print_views: PathRewrites = ()) -> str:
     """The canonical form of an article URL, optionally preferring the page's own canonical.
 
     ``canonical`` (``rel=canonical`` or ``og:url``, possibly relative) replaces ``url`` when it
@@ -179,12 +182,13 @@ def canonical_url(url: str, canonical: str | None = None) -> str:
     stripped of ``www.``/``m.``/``amp.``/``mobile.``/``pda.``, default port, fragment and
     tracking parameters (`is_tracking_param`) dropped, remaining parameters sorted, ``//`` in
     the path collapsed, AMP and print variants folded (``/amp/…``, ``…/amp``, ``?amp=1``,
-    ``…/<id>//print``, ``…=print``). Anything that is not an absolute http(s) URL comes back
-    stripped, unchanged; this never raises.
+    ``?print``, and the site's own ``print_views`` path rewrites). Anything that is not an
+    absolute http(s) URL comes back stripped, unchanged; this never raises.
 
     >>> canonical_url("http://www.omskinform.ru/news/117079#comments")
     'https://omskinform.ru/news/117079'
-    >>> canonical_url("https://m.bk55.ru/news/article/27119//print")
+    >>> canonical_url("https://m.bk55.ru/news/article/27119//print",
+    ...               print_views=((r"(/\\d+)/+print/?$", r"\\1/"),))
     'https://bk55.ru/news/article/27119/'
     >>> canonical_url("https://ngs55.ru/text/gorod/2023/01/03/71950856/?from=main&utm_source=x")
     'https://ngs55.ru/text/gorod/2023/01/03/71950856/'
@@ -198,12 +202,12 @@ def canonical_url(url: str, canonical: str | None = None) -> str:
     """
     url = (url or "").strip()
     try:
-        base = _normalise(url)
+        base = _normalise(url, print_views)
     except ValueError:
         return url
     if canonical and canonical.strip():
         try:
-            preferred = _normalise(urljoin(url, canonical.strip()))
+            preferred = _normalise(urljoin(url, canonical.strip()), print_views)
         except ValueError:
             return base
         base_host = urlsplit(base).hostname or ""

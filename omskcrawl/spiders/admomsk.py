@@ -22,6 +22,7 @@ from omskcrawl.spiders.base import NewsSpider
 class AdmomskSpider(NewsSpider):
     name = "admomsk"
     allowed_domains = ["admomsk.gosuslugi.ru", "admomsk.ru"]
+    outlet_names = ("Администрация Омска", "Администрация города Омска")
     sitemaps = ("https://admomsk.gosuslugi.ru/sitemap.xml",)
     listings = ("https://admomsk.gosuslugi.ru/press-tsentr/novosti/",)
     article_url = (

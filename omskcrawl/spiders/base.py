@@ -47,6 +47,7 @@ from omskcrawl.fetchfailures import SOURCES_OK, SOURCES_REQUESTED
 from omskcrawl.items import ArticleItem, RejectedPage
 from omskcrawl.normalize import canonical_url, parse_date
 from omskcrawl.normalize.dates import date_from_url
+from omskcrawl.normalize.urls import PathRewrites
 from omskcrawl.warc import CAPTURED_AT, WARC_RECORD
 
 # Larger pages are quarantined unread: parsing one costs about a second of CPU per MiB.
@@ -113,6 +114,36 @@ class NewsSpider(scrapy.Spider):
     article_url: ClassVar[str] = r""
     # Force a page encoding where a site declares none or a wrong one.
     encoding: ClassVar[str | None] = None
+    # Names the outlet signs its headlines with («… — Омск-информ»): stripped from titles.
+    # Case-insensitive; a space matches any run of spaces; list spelling variants.
+    outlet_names: ClassVar[tuple[str, ...]] = ()
+    # Outlets without a module of their own that any site's headline may credit.
+    credited_outlets: ClassVar[tuple[str, ...]] = (
+        "Омская правда",
+        "Вести-Омск",
+        "Вести Омск",
+        "ГТРК Иртыш",
+        "ГТРК «Иртыш»",
+        'ГТРК "Иртыш"',
+        "Омск здесь",
+        "Omskzdes",
+        "ОмскМедиа",
+        "Omskmedia",
+        "ОмскПресс",
+        "Омск-Пресс",
+        "Вечерний Омск",
+        "Омский вестник",
+        "РБК",
+        "Комсомольская правда",
+        "Российская газета",
+        "ТАСС",
+        "РИА Новости",
+        "Интерфакс",
+    )
+    # Path rewrites (regex, replacement) that fold the site's own print/AMP views onto the
+    # article URL, the article's identity (`canonical_url`); generic `/amp`, `?amp`,
+    # `?print` need none.
+    print_views: ClassVar[PathRewrites] = ()
 
     def __init__(
         self, *args: Any, since: str | None = None, probe: bool | str = False, **kwargs: Any
@@ -210,6 +241,11 @@ class NewsSpider(scrapy.Spider):
         rest = failure.request.meta.get("omskcrawl_probe_rest")  # type: ignore[attr-defined]
         if rest:
             yield self._probe_request(rest)
+
+    @classmethod
+    def title_outlets(cls) -> tuple[str, ...]:
+        """Outlet names stripped from this site's headlines: its own, then credited ones."""
+        return cls.outlet_names + cls.credited_outlets
 
     def _count(self, key: str) -> None:
         if hasattr(self, "crawler") and self.crawler.stats is not None:
@@ -311,7 +347,7 @@ class NewsSpider(scrapy.Spider):
     def _rejected(self, response: Response, reason: str, title: str | None = None) -> RejectedPage:
         warc_file, warc_record_id = response.meta.get(WARC_RECORD, (None, None))
         return RejectedPage(
-            url=canonical_url(response.url),
+            url=canonical_url(response.url, print_views=self.print_views),
             fetched_url=response.url,
             source=self.name,
             title=title[:MAX_REJECTED_TITLE] if title else None,
@@ -363,6 +399,8 @@ class NewsSpider(scrapy.Spider):
                 hints=hints,
                 source=self.name,
                 on_miss=self._selector_missed,
+                outlets=self.title_outlets(),
+                print_views=self.print_views,
             )
         except (ValueError, RecursionError, etree.LxmlError) as e:
             yield self._rejected(response, f"extraction error: {type(e).__name__}: {e}"[:300])

@@ -2,7 +2,7 @@
 
 The same article is reachable as `bk55.ru/news/article/<id>/`, `m.bk55.ru/news/article/<id>`
 and `…/<id>//print`; pages name their desktop URL in `rel=canonical`, and the print view
-(which has none) is folded by `canonical_url`. The body repeats the lead as its first
+(which has none) is folded by `print_views`. The body repeats the lead as its first
 paragraph (`.lead-from-p-first`) and carries in-text banners.
 """
 
@@ -16,6 +16,9 @@ from omskcrawl.spiders.base import NewsSpider
 class Bk55Spider(NewsSpider):
     name = "bk55"
     allowed_domains = ["bk55.ru"]
+    outlet_names = ("БК55", "BK55", "Бизнес-Курс")
+    # …/<id>//print → …/<id>/
+    print_views = ((r"(/\d+)/+print/?$", r"\1/"),)
     feeds = ("https://bk55.ru/news.rss",)
     listings = (
         "https://bk55.ru/news/rubric/politika_vlast_v_Omske/",

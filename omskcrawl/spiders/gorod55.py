@@ -15,6 +15,7 @@ from omskcrawl.spiders.base import NewsSpider
 class Gorod55Spider(NewsSpider):
     name = "gorod55"
     allowed_domains = ["gorod55.ru"]
+    outlet_names = ("Город55", "Город 55", "Gorod55")
     feeds = ("https://gorod55.ru/rss",)
     listings = ("https://gorod55.ru/news",)
     # 2018: /news/<rubric>/<dd-mm-yyyy>/<slug>, /cards/<dd-mm-yyyy>/<slug>;

@@ -16,6 +16,7 @@ from omskcrawl.spiders.base import NewsSpider
 class Kanal12Spider(NewsSpider):
     name = "kanal12"
     allowed_domains = ["12-kanal.ru"]
+    outlet_names = ("12 канал",)
     feeds = ("https://12-kanal.ru/rss/",)
     listings = ("https://12-kanal.ru/news/",)
     article_url = r"12-kanal\.ru/news/\d+/?$"

@@ -15,6 +15,9 @@ from omskcrawl.spiders.base import NewsSpider
 class KvnewsSpider(NewsSpider):
     name = "kvnews"
     allowed_domains = ["kvnews.ru"]
+    outlet_names = ("Коммерческие вести", "KVnews")
+    # …/<slug>=print → …/<slug>
+    print_views = ((r"=print$", ""),)
     feeds = ("http://kvnews.ru/structure/rss/ya",)
     listings = ("https://kvnews.ru/news-feed",)
     # /news-feed/<id>; /gazeta/YYYY/<translit month or MM>/<issue>/<slug or id>; print: …=print

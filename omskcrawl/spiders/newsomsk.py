@@ -16,6 +16,7 @@ from omskcrawl.spiders.base import NewsSpider
 class NewsomskSpider(NewsSpider):
     name = "newsomsk"
     allowed_domains = ["newsomsk.ru"]
+    outlet_names = ("Новый Омск", "NewsOmsk")
     feeds = ("https://newsomsk.ru/rss.php",)
     listings = ("https://newsomsk.ru/news/",)
     article_url = r"^https?://(?:www\.)?newsomsk\.ru/news/\d+(?:-[\w-]*)?/?$"

@@ -16,6 +16,7 @@ from omskcrawl.spiders.base import NewsSpider
 class Ngs55Spider(NewsSpider):
     name = "ngs55"
     allowed_domains = ["ngs55.ru"]
+    outlet_names = ("НГС", "НГС55", "NGS", "NGS55")
     feeds = ("https://www.ngs55.ru/text/rss.xml",)
     sitemaps = ("https://ngs55.ru/exchange/sitemap.xml",)
     listings = ("https://ngs55.ru/text/",)

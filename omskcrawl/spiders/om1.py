@@ -16,6 +16,7 @@ from omskcrawl.spiders.base import NewsSpider
 class Om1Spider(NewsSpider):
     name = "om1"
     allowed_domains = ["om1.ru"]
+    outlet_names = ("Om1", "Ом1")
     feeds = ("https://www.om1.ru/news/rss/",)
     listings = ("https://om1.ru/news/",)
     # /news/<rubric>/<id>-<translit_slug>

@@ -20,6 +20,7 @@ ADS = ("noindex", ".adv_content")
 class OmskAifSpider(NewsSpider):
     name = "omsk_aif"
     allowed_domains = ["omsk.aif.ru"]
+    outlet_names = ("АиФ", "Аргументы и Факты")
     feeds = ("https://omsk.aif.ru/rss/all.php",)
     listings = ("https://omsk.aif.ru/news",)
     # /<rubric>[/<subrubric>]/<slug>; tag, author and service pages are not articles.

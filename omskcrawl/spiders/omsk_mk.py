@@ -20,6 +20,7 @@ from omskcrawl.spiders.base import NewsSpider
 class OmskMkSpider(NewsSpider):
     name = "omsk_mk"
     allowed_domains = ["mk.ru"]
+    outlet_names = ("МК", "Московский комсомолец")
     timezone = "Europe/Moscow"
     feeds = ("https://omsk.mk.ru/rss/",)
     listings = ("https://omsk.mk.ru/news/",)

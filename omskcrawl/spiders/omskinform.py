@@ -15,6 +15,7 @@ from omskcrawl.spiders.base import NewsSpider
 class OmskinformSpider(NewsSpider):
     name = "omskinform"
     allowed_domains = ["omskinform.ru"]
+    outlet_names = ("Омск-информ", "Омскинформ", "Omskinform")
     feeds = ("https://www.omskinform.ru/rss/news.rss",)
     listings = ("https://www.omskinform.ru/all",)
     # www or bare host only: health.omskinform.ru is another site.

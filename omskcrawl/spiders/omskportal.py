@@ -21,6 +21,7 @@ from omskcrawl.spiders.base import NewsSpider
 class OmskportalSpider(NewsSpider):
     name = "omskportal"
     allowed_domains = ["omskportal.ru"]
+    outlet_names = ("Правительство Омской области",)
     feeds = ("https://omskportal.ru/ru/government/RSS.html",)
     listings = ("https://omskportal.ru/ru/government/lastUpdates.html",)
     article_url = (

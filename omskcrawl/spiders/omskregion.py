@@ -16,6 +16,7 @@ from omskcrawl.spiders.base import NewsSpider
 class OmskregionSpider(NewsSpider):
     name = "omskregion"
     allowed_domains = ["omskregion.info"]
+    outlet_names = ("Омскрегион", "Omskregion")
     feeds = ("http://omskregion.info/rss.xml",)
     listings = ("https://omskregion.info/",)
     # /news/<id>-<translit slug cut at 50 characters>/

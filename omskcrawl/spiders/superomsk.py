@@ -17,6 +17,7 @@ from omskcrawl.spiders.base import NewsSpider
 class SuperomskSpider(NewsSpider):
     name = "superomsk"
     allowed_domains = ["superomsk.ru"]
+    outlet_names = ("СуперОмск", "SuperOmsk")
     feeds = ("https://superomsk.ru/rss.xml",)
     listings = ("https://superomsk.ru/news",)
     article_url = r"^https?://(?:www\.)?superomsk\.ru/news/\d+(?:-\w*)?/?$"
