@@ -10,6 +10,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)  # .venv may be a link to a shared venv
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	# The project itself, editable: `from omskcrawl import dataset` works from any folder.
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # Every spider over the bundled sample pages (replayed from a WARC), Parquet to exports/.
