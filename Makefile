@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/ruff check omskcrawl tests benchmarks scripts
 	$(BIN)/ruff format --check omskcrawl tests benchmarks scripts
 	$(BIN)/mypy omskcrawl
-	$(BIN)/python -m pytest -q -n 2 -m "not system" --durations=10  # both cores (pytest-xdist)
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not system" --durations=10  # both cores
 
 # The system tests: a real scrapyd, several scrapy-redis worker processes, the wheel in a
 # fresh virtualenv. Slower (about 1.5 minutes); CI runs them after `make test`.
