@@ -14,6 +14,7 @@ Site modules subclass `NewsSpider` and only declare: name, domains, sources
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -65,6 +66,8 @@ def _has_own_headline(response: TextResponse) -> bool:
 
 
 PROBE_TRIES = 5
+# Fields every article has: a site selector that misses them is a redesign warning.
+ALWAYS_PRESENT = frozenset({"title", "body", "date"})
 ENTRY = "omskcrawl_entry"
 
 
@@ -318,14 +321,24 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning(message, *args)
 
     def _selector_missed(self, field: str) -> None:
-        """A declared article selector matched nothing; the generic layer filled in."""
+        """A declared article selector matched nothing; the generic layer filled in.
+
+        Every article has a title, body and date, so a miss there is a redesign warning.
+        Many articles have no lead, byline, tags or section: those misses are counted (the
+        quality alarms watch their shares) and said once at INFO.
+        """
         self._count(f"omskcrawl/selector_miss/{field}")
-        self._warn_once(
-            f"article/{field}",
-            "%s: the article selector for %s matched nothing; using the generic layer "
-            "(has the site changed its design?)",
+        key = f"article/{field}"
+        if key in self._warned:
+            return
+        self._warned.add(key)
+        level = logging.WARNING if field in ALWAYS_PRESENT else logging.INFO
+        self.logger.log(
+            level,
+            "%s: the article selector for %s matched nothing; using the generic layer%s",
             self.name,
             field,
+            " (has the site changed its design?)" if level == logging.WARNING else "",
         )
 
     # Articles ------------------------------------------------------------------
