@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from omskcrawl.dedup.state import SqliteState, StoryItem, UrlRecord, open_state
+from omskcrawl.dedup.state import (
+    MAX_CANDIDATES,
+    SqliteState,
+    StoryItem,
+    UrlRecord,
+    open_state,
+)
 
 DAY = 86400.0
 
@@ -101,6 +107,31 @@ def test_vectors_are_stored_with_story_items(state: Any) -> None:
     state.add_story_item(item, ["омск"])
     (found,) = state.candidates(["омск"], 0.0, DAY)
     assert found.vector == packed
+
+
+def test_candidates_do_not_depend_on_what_is_published_yet(state: Any) -> None:
+    """One cut over stored and staged items: a file published earlier or later (another
+    batch size, a worker's timing) must not change which items a new one is compared with."""
+    terms = ["мост", "метро", "сквер"]
+    # More items than the cut; many tie on shared terms and on time, so the URL decides.
+    items = [(story(n, float(100 + n % 3)), terms[: 1 + n % 3]) for n in range(3 * MAX_CANDIDATES)]
+
+    def cut() -> list[str]:
+        return [c.url for c in state.candidates(terms, 100.0, DAY)]
+
+    for item, item_terms in items:
+        state.add_story_item(item, item_terms)
+    all_staged = cut()
+    published = [item.url for n, (item, _) in enumerate(items) if n % 2 == 0]
+    state.publish(["articles/part-a.parquet"], published)
+    half_published = cut()
+    state.commit()
+    all_stored = cut()
+    assert len(all_staged) == MAX_CANDIDATES
+    assert all_staged == half_published == all_stored
+    # the order: most shared terms first, then earliest, then URL
+    top = sorted(items, key=lambda it: (-len(it[1]), it[0].published_ts, it[0].url))
+    assert all_stored == [it[0].url for it in top[:MAX_CANDIDATES]]
 
 
 def test_state_of_another_schema_version_is_moved_aside(tmp_path: Path) -> None:

@@ -69,6 +69,20 @@ class StoryItem:
     vector: bytes | None = None  # the headline vector (omskcrawl.dedup.semantic), packed
 
 
+def rank_key(hit: tuple[int, StoryItem]) -> tuple[int, float, str]:
+    """The order in which candidates make the cut: most shared terms, then earliest, then URL.
+
+    A total order, so the same items are compared whichever backend or stage holds them.
+
+    >>> a = StoryItem("s1", "https://a.ru/1", 10.0, "t", None, None, "https://a.ru/1")
+    >>> b = StoryItem("s2", "https://b.ru/1", 10.0, "t", None, None, "https://b.ru/1")
+    >>> [i.url for _, i in sorted([(2, b), (2, a), (3, b)], key=rank_key)]
+    ['https://b.ru/1', 'https://a.ru/1', 'https://b.ru/1']
+    """
+    shared, item = hit
+    return (-shared, item.published_ts, item.url)
+
+
 # One staged record: a URL's record, or a story item with its index terms.
 Op = UrlRecord | tuple[StoryItem, list[str]]
 
@@ -92,6 +106,9 @@ class State(Protocol):
     def touch_url(self, url: str, fetched_ts: float) -> None: ...
     def add_story_item(self, item: StoryItem, terms: Iterable[str]) -> None: ...
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]: ...
+    def ranked_candidates(
+        self, terms: Iterable[str], ts: float, window: float
+    ) -> list[tuple[int, StoryItem]]: ...
     def count_urls(self) -> int: ...
     def record_files(self, paths: Iterable[str]) -> None: ...
     def known_files(self) -> set[str]: ...
@@ -247,19 +264,26 @@ class SqliteState:
         )
 
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]:
+        return [item for _, item in self.ranked_candidates(terms, ts, window)]
+
+    def ranked_candidates(
+        self, terms: Iterable[str], ts: float, window: float
+    ) -> list[tuple[int, StoryItem]]:
         terms = sorted(set(terms))
         if not terms:
             return []
         marks = ",".join("?" * len(terms))
         rows = self.db.execute(
-            f"SELECT i.story_id, i.url, i.ts, i.title, i.lead, i.body, i.group_first_url, i.vector "
+            f"SELECT hits.shared, i.story_id, i.url, i.ts, i.title, i.lead, i.body, "
+            f"       i.group_first_url, i.vector "
             f"FROM (SELECT item_id, COUNT(*) AS shared FROM story_terms "
             f"      WHERE term IN ({marks}) AND ts BETWEEN ? AND ? "
-            f"      GROUP BY item_id ORDER BY shared DESC LIMIT ?) AS hits "
-            f"JOIN story_items AS i ON i.id = hits.item_id ORDER BY hits.shared DESC, i.ts",
+            f"      GROUP BY item_id) AS hits "
+            f"JOIN story_items AS i ON i.id = hits.item_id "
+            f"ORDER BY hits.shared DESC, i.ts, i.url LIMIT ?",
             (*terms, ts - window, ts + window, MAX_CANDIDATES),
         ).fetchall()
-        return [StoryItem(*row) for row in rows]
+        return [(int(row[0]), StoryItem(*row[1:])) for row in rows]
 
     def count_urls(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM urls").fetchone()[0])
@@ -393,24 +417,35 @@ class RedisState:
         pipe.execute()
 
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]:
+        return [item for _, item in self.ranked_candidates(terms, ts, window)]
+
+    def ranked_candidates(
+        self, terms: Iterable[str], ts: float, window: float
+    ) -> list[tuple[int, StoryItem]]:
         pipe = self.r.pipeline()
         for term in sorted(set(terms)):
-            pipe.zrangebyscore(f"{self.p}:term:{term}", ts - window, ts + window)
+            pipe.zrangebyscore(f"{self.p}:term:{term}", ts - window, ts + window, withscores=True)
         shared: dict[str, int] = {}
-        for ids in pipe.execute():
-            for item_id in ids:
+        published: dict[str, float] = {}
+        for hits in pipe.execute():
+            for item_id, score in hits:
                 shared[item_id] = shared.get(item_id, 0) + 1
-        best = sorted(shared, key=lambda i: -shared[i])[:MAX_CANDIDATES]
-        if not best:
+                published[item_id] = float(score)
+        ranked = sorted(shared, key=lambda i: (-shared[i], published[i]))
+        if not ranked:
             return []
+        # The URL breaks the last ties: read every item tied with the last one that makes the cut.
+        last = ranked[min(MAX_CANDIDATES, len(ranked)) - 1]
+        edge = (-shared[last], published[last])
+        best = [i for i in ranked if (-shared[i], published[i]) <= edge]
         raw = self.r.mget([f"{self.p}:item:{i}" for i in best])
-        items = []
-        for r in raw:
+        found = []
+        for item_id, r in zip(best, raw, strict=True):
             if r:
                 record = json.loads(r)
                 record["vector"] = _unb64(record.get("vector"))
-                items.append(StoryItem(**record))
-        return sorted(items, key=lambda i: i.published_ts)
+                found.append((shared[item_id], StoryItem(**record)))
+        return sorted(found, key=rank_key)[:MAX_CANDIDATES]
 
     def count_urls(self) -> int:
         return int(self.r.scard(f"{self.p}:urls"))
@@ -493,8 +528,10 @@ class SharedState:
         # In a fixed order: staged items tied on shared terms keep the order they are met in
         # below, and a set's order changes with the process's hash seed (PYTHONHASHSEED), so
         # which tied items made the cut, and the story decisions, changed from run to run.
+        # One cut over stored and staged items together, by one total order (rank_key): which
+        # items are candidates must not depend on whether their file is published yet.
         terms = sorted(set(terms))
-        found = self.backend.candidates(terms, ts, window)
+        found = self.backend.ranked_candidates(terms, ts, window)
         shared: dict[int, int] = {}
         staged: dict[int, StoryItem] = {}
         for term in terms:
@@ -502,10 +539,8 @@ class SharedState:
                 if ts - window <= item.published_ts <= ts + window:
                     shared[id(item)] = shared.get(id(item), 0) + 1
                     staged[id(item)] = item
-        if not staged:
-            return found
-        best = sorted(staged, key=lambda k: -shared[k])[:MAX_CANDIDATES]
-        return found + [staged[k] for k in best]
+        ranked = found + [(shared[k], item) for k, item in staged.items()]
+        return [item for _, item in sorted(ranked, key=rank_key)[:MAX_CANDIDATES]]
 
     def touch_url(self, url: str, fetched_ts: float) -> None:
         self.backend.touch_url(url, fetched_ts)  # harmless ahead of the dataset
