@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import textwrap
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.localnews import LocalNews, Route, serve
 from tests.runs import NO_DELAY, Ran
 from tests.runs import scrapy as run_in_process
 
@@ -134,43 +133,44 @@ def sitemap() -> bytes:
     ).encode()
 
 
-class Site(BaseHTTPRequestHandler):
-    pages: dict[str, tuple[str, bytes]] = {}
-    seen: list[str] = []
-
-    def do_GET(self) -> None:
-        self.seen.append(self.path)
-        ctype, body = self.pages.get(self.path, ("text/html; charset=UTF-8", b""))
-        self.send_response(200 if self.path in self.pages else 404)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+@pytest.fixture
+def news() -> Iterator[LocalNews]:
+    """The district paper on 127.0.0.1 (tests/localnews.py serves it)."""
+    html = "text/html; charset=UTF-8"
+    with serve() as news:
+        base = news.base
+        news.routes.update(
+            {
+                "/": Route(content_type=html, body=home_page()),
+                "/robots.txt": Route(
+                    content_type="text/plain",
+                    body=f"User-agent: *\nSitemap: {base}/wp-sitemap.xml\n".encode(),
+                ),
+                "/feed/": Route(
+                    content_type="application/rss+xml",
+                    body=feed().replace(b"{base}", base.encode()),
+                ),
+                "/wp-sitemap.xml": Route(
+                    content_type="application/xml",
+                    body=sitemap().replace(b"{base}", base.encode()),
+                ),
+                "/tag/doroga/": Route(
+                    content_type=html, body=b"<html><body><h1>Tag</h1></body></html>"
+                ),
+                "/category/novosti/": Route(
+                    content_type=html, body=b"<html><body><h1>Category</h1></body></html>"
+                ),
+            }
+        )
+        news.routes.update(
+            {path: Route(content_type=html, body=article_page(path)) for path in ARTICLES}
+        )
+        yield news
 
 
 @pytest.fixture
-def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    base = f"http://127.0.0.1:{server.server_port}"
-    html = "text/html; charset=UTF-8"
-    Site.pages = {
-        "/": (html, home_page()),
-        "/robots.txt": ("text/plain", f"User-agent: *\nSitemap: {base}/wp-sitemap.xml\n".encode()),
-        "/feed/": ("application/rss+xml", feed().replace(b"{base}", base.encode())),
-        "/wp-sitemap.xml": ("application/xml", sitemap().replace(b"{base}", base.encode())),
-        "/tag/doroga/": (html, b"<html><body><h1>Tag</h1></body></html>"),
-        "/category/novosti/": (html, b"<html><body><h1>Category</h1></body></html>"),
-    }
-    Site.pages.update({path: (html, article_page(path)) for path in ARTICLES})
-    Site.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
+def site(news: LocalNews) -> str:
+    return news.base
 
 
 def scrapy(*args: str, exports: Path) -> Ran:
@@ -178,14 +178,16 @@ def scrapy(*args: str, exports: Path) -> Ran:
     return run_in_process(*args, "-s", f"OMSKCRAWL_EXPORT_DIR={exports}", *NO_DELAY, "-L", "INFO")
 
 
-def test_auto_crawl_discovers_feed_sitemap_and_homepage(site: str, tmp_path: Path) -> None:
+def test_auto_crawl_discovers_feed_sitemap_and_homepage(
+    news: LocalNews, site: str, tmp_path: Path
+) -> None:
     exports = tmp_path / "exports"
     result = scrapy("crawl", "auto", "-a", f"url={site}/", exports=exports)
     assert result.returncode == 0, result.stderr[-3000:]
     df = pd.read_parquet(exports / "articles").sort_values("published_at")
     # Two from the feed, one from the sitemap, one from the homepage; no tag or category page.
     assert [u.split("/")[-2] for u in df["url"]] == [p.split("/")[-2] for p in ARTICLES]
-    assert not {"/tag/doroga/", "/category/novosti/", "/page/2/"} & set(Site.seen)
+    assert not {"/tag/doroga/", "/category/novosti/", "/page/2/"} & set(news.seen)
     assert set(df["source"].astype(str)) == {"127.0.0.1"}
     assert list(df["title"]) == [t for t, _, _ in ARTICLES.values()]
     for body in df["body"]:
@@ -240,14 +242,14 @@ class RedesignedSpider(NewsSpider):
 
 
 def test_listing_fallback_when_the_listing_selectors_match_nothing(
-    site: str, tmp_path: Path
+    news: LocalNews, site: str, tmp_path: Path
 ) -> None:
     links = "".join(
         f'<h2 class="entry-title"><a href="{p}">{t}</a></h2>' for p, (t, _, _) in ARTICLES.items()
     )
-    Site.pages["/category/novosti/"] = (
-        "text/html; charset=UTF-8",
-        (
+    news.routes["/category/novosti/"] = Route(
+        content_type="text/html; charset=UTF-8",
+        body=(
             "<html><body><nav><a href='/tag/doroga/'>дорога</a></nav>"
             f"<main>{links}</main></body></html>"
         ).encode(),
@@ -260,7 +262,7 @@ def test_listing_fallback_when_the_listing_selectors_match_nothing(
     df = pd.read_parquet(exports / "articles")
     assert len(df) == len(ARTICLES)
     assert df["title"].notna().all() and df["body"].notna().all()
-    assert "/tag/doroga/" not in Site.seen
+    assert "/tag/doroga/" not in news.seen
     assert result.stderr.count("listing selectors matched nothing") == 1
     assert result.stderr.count("the article selector for body matched nothing") == 1
     # Articles without tags are common: counted, but no redesign warning.
