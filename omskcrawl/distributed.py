@@ -39,14 +39,12 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet.task import LoopingCall
 
-from omskcrawl.fetchfailures import SOURCES_REQUESTED
 from omskcrawl.signals import files_published
 
 logger = logging.getLogger(__name__)
 
 INFLIGHT = "omskcrawl_inflight"  # request.meta: the id of its in-flight record
 REDIS_LOST = "redis_lost"
-SOURCE_KINDS = ("feed", "sitemap", "listing")
 request_parsed = object()  # signal: (record, items) from InflightMiddleware
 
 
@@ -249,7 +247,6 @@ class Scheduler(RedisScheduler):
         try:
             if not request.dont_filter and self.df.request_seen(request):
                 self.df.log(request, self.spider)
-                self._taken_by_another(request)
                 return False
             self.queue.push(request)
         except redis.RedisError as e:
@@ -260,13 +257,6 @@ class Scheduler(RedisScheduler):
         if parent is not None:  # a retry or redirect: its successor is safely queued
             self.finished(parent)
         return True
-
-    def _taken_by_another(self, request: Request) -> None:
-        """A start source (feed, sitemap, listing) another worker already queued is not one
-        this worker asked for and failed to get: it must not make this worker's site fail."""
-        is_start = "depth" not in request.meta  # DepthMiddleware marks followed requests
-        if is_start and request.meta.get("omskcrawl_kind") in SOURCE_KINDS and self.stats:
-            self.stats.inc_value(SOURCES_REQUESTED, -1)
 
     def next_request(self) -> Request | None:
         if self.lost:

@@ -30,6 +30,10 @@ from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
+# Start sources (feeds, sitemaps, listings) asked for and answered; all asked, none answered
+# makes the site failed. A source the scheduler drops as already seen (another worker of a
+# distributed crawl queued it, or the site lists it twice) is not counted as asked.
+SOURCE_KINDS = ("feed", "sitemap", "listing")
 SOURCES_REQUESTED = "omskcrawl/sources/requested"
 SOURCES_OK = "omskcrawl/sources/ok"
 REDIRECT_LOOPS = "omskcrawl/fetch/redirect_loop"

@@ -22,6 +22,8 @@ from typing import Any, ClassVar
 
 import scrapy
 from lxml import etree
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
@@ -44,7 +46,7 @@ from omskcrawl.extract.pagecheck import (
     markup_depth,
     soft_404,
 )
-from omskcrawl.fetchfailures import SOURCES_OK, SOURCES_REQUESTED
+from omskcrawl.fetchfailures import SOURCE_KINDS, SOURCES_OK, SOURCES_REQUESTED
 from omskcrawl.items import ArticleItem, RejectedPage
 from omskcrawl.normalize import canonical_url, parse_date
 from omskcrawl.normalize.dates import date_from_url
@@ -249,6 +251,19 @@ class NewsSpider(scrapy.Spider):
     def title_outlets(cls) -> tuple[str, ...]:
         """Outlet names stripped from this site's headlines: its own, then credited ones."""
         return cls.outlet_names + cls.credited_outlets
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        return spider
+
+    def _request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """A start source the scheduler dropped as already seen was not asked for by this
+        crawl, so it cannot make the site fail (fetchfailures.all_sources_failed)."""
+        is_start = "depth" not in request.meta  # DepthMiddleware marks followed requests
+        if spider is self and is_start and request.meta.get("omskcrawl_kind") in SOURCE_KINDS:
+            self.crawler.stats.inc_value(SOURCES_REQUESTED, -1)
 
     def _count(self, key: str) -> None:
         if hasattr(self, "crawler") and self.crawler.stats is not None:
