@@ -114,3 +114,19 @@ class ArticleLoader(ItemLoader):
     tag_keys_out = Identity()
     # Values decided elsewhere (dates by `extract/dates.py`, counts computed): as they are.
     published_at_in = modified_at_in = word_count_in = Identity()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Each field's output, until a value is added to it: extraction reads the title, tags
+        # and body before `load_item` (to drop a repeated headline, to hash the content), and
+        # cleaning a body is the loader's most expensive step.
+        self._outputs: dict[str, Any] = {}
+        super().__init__(*args, **kwargs)
+
+    def _add_value(self, field_name: str, value: Any) -> None:
+        self._outputs.pop(field_name, None)
+        super()._add_value(field_name, value)
+
+    def get_output_value(self, field_name: str) -> Any:
+        if field_name not in self._outputs:
+            self._outputs[field_name] = super().get_output_value(field_name)
+        return self._outputs[field_name]

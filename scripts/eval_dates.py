@@ -75,7 +75,7 @@ def ours(url: str, data: bytes) -> tuple[str | None, str | None]:
     root = sel.root
     decision = publication_date(
         read_structured(sel).published,
-        shown=visible_dates(sel),
+        shown=lambda: visible_dates(sel),
         from_selector=False,
         feed_raw=None,
         url=url,

@@ -7,14 +7,21 @@ and the trap must not.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from lxml import html as lxml_html
 
+from omskcrawl.extract import generic
 from omskcrawl.extract.article import extract_article
+from omskcrawl.extract.dates import DateDecision, publication_date
+from omskcrawl.extract.structured import DateCandidate
+from omskcrawl.items import ArticleItem
+from omskcrawl.loader import ArticleLoader
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 URL = "https://novosti-irtysh.ru/news/society/12345"
+TZ = "Asia/Omsk"
 
 LEAD = "В Омске открыли новую детскую библиотеку на левом берегу Иртыша."
 P1 = (
@@ -279,3 +286,92 @@ def test_bare_time_on_an_archived_page_is_not_today() -> None:
     item = extract(html)
     published = item["published_at"]
     assert published is None or published.date() != NOW.date()
+
+
+# Cost: the visible texts are read only where the date policy needs them.
+def _dates_with_spy(
+    structured: list[DateCandidate], url: str = URL
+) -> tuple[DateDecision, list[int]]:
+    calls: list[int] = []
+
+    def shown() -> list[str]:
+        calls.append(1)
+        return ["5 марта 2024, 14:20"]
+
+    decision = publication_date(
+        structured, shown=shown, from_selector=False, feed_raw=None, url=url, now=NOW, tz=TZ
+    )
+    return decision, calls
+
+
+def test_visible_dates_are_not_read_when_one_machine_date_with_offset_decides() -> None:
+    decision, calls = _dates_with_spy([DateCandidate("2024-03-05T14:20:00+06:00", "meta")])
+    assert decision.utc == datetime(2024, 3, 5, 8, 20, tzinfo=UTC)
+    assert calls == []
+
+
+def test_visible_dates_order_two_machine_dates_of_different_days() -> None:
+    """An updated date first in the meta, the page shows the published day: that one wins."""
+    decision, calls = _dates_with_spy(
+        [
+            DateCandidate("2024-03-09T10:00:00+06:00", "meta"),
+            DateCandidate("2024-03-05T14:20:00+06:00", "meta"),
+        ]
+    )
+    assert decision.raw == "2024-03-05T14:20:00+06:00"
+    assert calls == [1]
+
+
+def test_visible_dates_give_the_time_of_a_url_day_and_are_read_once() -> None:
+    decision, calls = _dates_with_spy([], url="https://novosti-irtysh.ru/2024/03/05/biblioteka/")
+    assert decision.source == "text"
+    assert decision.utc == datetime(2024, 3, 5, 8, 20, tzinfo=UTC)
+    assert calls == [1]
+
+
+def test_a_utc_machine_date_takes_the_page_offset_from_the_visible_time() -> None:
+    decision, calls = _dates_with_spy([DateCandidate("2024-03-05T08:20:00Z", "meta")])
+    assert decision.value is not None and decision.value.utcoffset() == timedelta(hours=6)
+    assert decision.utc == datetime(2024, 3, 5, 8, 20, tzinfo=UTC)
+    assert calls == [1]
+
+
+# Cost: trafilatura's full cascade only where it can find more than its fast pass.
+def _redos(html: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    real = generic._trafilatura_text
+    full: list[bool] = []
+
+    def spy(root: lxml_html.HtmlElement, url: str | None, *, fast: bool) -> str:
+        if not fast:
+            full.append(True)
+        return real(root, url, fast=fast)
+
+    monkeypatch.setattr(generic, "_trafilatura_text", spy)
+    generic.trafilatura_body(lxml_html.fromstring(html), URL)
+    return len(full)
+
+
+def test_short_article_alone_on_its_page_is_not_redone(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = page(f"<article><h1>Детская библиотека</h1><p>{P1}</p><p>{P2}</p><p>{P3}</p></article>")
+    assert 450 <= len(P1 + P2 + P3) < 1000  # a short body, over the always-redo floor
+    assert _redos(html, monkeypatch) == 0
+
+
+def test_short_fast_body_on_a_page_with_more_prose_is_redone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A news brief whose fast body is under REDO_ALWAYS_CHARS: the cascade may find more."""
+    html = page(f"<article><h1>Детская библиотека</h1><p>{LEAD}</p><p>{P1}</p></article>")
+    assert _redos(html, monkeypatch) == 1
+
+
+def test_loader_outputs_follow_values_added_after_a_read() -> None:
+    loader = ArticleLoader(item=ArticleItem(tags=[]))
+    loader.add_value("tags", ["Культура"])
+    assert loader.get_output_value("tags") == ["Культура"]
+    loader.add_value("tags", ["Библиотеки"])
+    assert loader.get_output_value("tags") == ["Культура", "Библиотеки"]
+    loader.add_value("body", [P1, P2])
+    assert loader.get_output_value("body") == f"{P1}\n\n{P2}"
+    loader.replace_value("body", [P3])
+    assert loader.load_item()["body"] == P3

@@ -183,7 +183,7 @@ def extract_article(
 
     decision = publication_date(
         data.published,
-        shown=site.date if selectors.date else visible_dates(sel),
+        shown=site.date if selectors.date else lambda: visible_dates(sel),
         from_selector=bool(selectors.date),
         feed_raw=hints.published_raw,
         url=url,

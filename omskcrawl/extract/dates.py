@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -143,7 +144,7 @@ def names_a_day(text: str) -> bool:
 def publication_date(
     structured: list[DateCandidate],
     *,
-    shown: list[str],
+    shown: Sequence[str] | Callable[[], Sequence[str]],
     from_selector: bool,
     feed_raw: str | None,
     url: str,
@@ -155,7 +156,9 @@ def publication_date(
 
     `structured` are the machine dates of the page, `shown` the visible date texts
     (from the site's selector when `from_selector`), `feed_raw` the feed's date, and
-    `root` the parsed page for htmldate's search (None skips it).
+    `root` the parsed page for htmldate's search (None skips it). `shown` may be a
+    function that finds them: it is called only when the policy reaches a step that
+    reads them (most pages are decided by one machine date with an offset).
     """
     later: list[DateCandidate] = []
     if feed_raw:
@@ -163,18 +166,11 @@ def publication_date(
     url_day = date_from_url(url)
     if url_day is not None:
         later.append(DateCandidate(url_day.isoformat(), "url"))
-    shown_dated = [DateCandidate(t, "text") for t in shown if names_a_day(t)]
-    stages: list[list[DateCandidate]]
+    texts_of = _Shown(shown)
+    stages: Iterator[list[DateCandidate]]
     if from_selector:
         machine = sorted(structured, key=lambda c: MACHINE.index(c.source))
-        texts = [" ".join(shown), *shown] if len(shown) > 1 else list(shown)
-        stages = [
-            [c for c in machine if has_offset(c.raw)],
-            [DateCandidate(t, "text") for t in texts],
-            [c for c in machine if not has_offset(c.raw)],
-            later,
-            [HTMLDATE],
-        ]
+        stages = _selector_stages(machine, texts_of, later)
     else:
         # htmldate's order: meta before JSON-LD (a page's JSON-LD is more often a
         # template's or another item's), and a guessed `<time>` last of all.
@@ -182,14 +178,7 @@ def publication_date(
             (c for c in structured if not c.weak),
             key=lambda c: (GENERIC_MACHINE.index(c.source), not has_offset(c.raw)),
         )
-        stages = [
-            _shown_first(machine, shown_dated, now=now, tz=tz, url=url),
-            later,
-            [HTMLDATE],
-            shown_dated,
-            [c for c in structured if c.weak],
-            [DateCandidate(t, "text") for t in shown if not names_a_day(t)],
-        ]
+        stages = _generic_stages(machine, structured, texts_of, later, now=now, tz=tz, url=url)
     for stage in stages:
         if stage == [HTMLDATE]:
             found = htmldate_candidate(root, url) if root is not None else None
@@ -199,11 +188,12 @@ def publication_date(
             continue
         if decision.value.utcoffset() == timedelta(0) and decision.source in MACHINE:
             naive = [c for c in structured if not has_offset(c.raw)]
-            decision = in_page_zone(decision, naive + shown_dated, now=now, tz=tz, url=url)
+            local = _chain(naive, texts_of.dated)
+            decision = in_page_zone(decision, local, now=now, tz=tz, url=url)
         if decision.source in DAY_ONLY and decision.value is not None:
             # A URL or htmldate gives the day; a visible text naming that day gives the time.
             day = decision.value.date()
-            for cand in shown_dated:
+            for cand in texts_of.dated():
                 value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=from_selector)
                 if value is not None and value.date() == day:
                     return DateDecision(value, cand.raw, cand.source)
@@ -211,8 +201,63 @@ def publication_date(
     return DateDecision()
 
 
+class _Shown:
+    """The visible date texts of a page, found on first use."""
+
+    def __init__(self, shown: Sequence[str] | Callable[[], Sequence[str]]) -> None:
+        self._shown = shown
+        self._texts: list[str] | None = None
+
+    def all(self) -> list[str]:
+        if self._texts is None:
+            found = self._shown() if callable(self._shown) else self._shown
+            self._texts = list(found)
+        return self._texts
+
+    def dated(self) -> list[DateCandidate]:
+        """The texts that name their day, as candidates."""
+        return [DateCandidate(t, "text") for t in self.all() if names_a_day(t)]
+
+
+def _chain(
+    first: list[DateCandidate], then: Callable[[], list[DateCandidate]]
+) -> Iterator[DateCandidate]:
+    yield from first
+    yield from then()
+
+
+def _selector_stages(
+    machine: list[DateCandidate], shown: _Shown, later: list[DateCandidate]
+) -> Iterator[list[DateCandidate]]:
+    yield [c for c in machine if has_offset(c.raw)]
+    texts = shown.all()
+    joined = [" ".join(texts), *texts] if len(texts) > 1 else list(texts)
+    yield [DateCandidate(t, "text") for t in joined]
+    yield [c for c in machine if not has_offset(c.raw)]
+    yield later
+    yield [HTMLDATE]
+
+
+def _generic_stages(
+    machine: list[DateCandidate],
+    structured: list[DateCandidate],
+    shown: _Shown,
+    later: list[DateCandidate],
+    *,
+    now: datetime,
+    tz: str,
+    url: str,
+) -> Iterator[list[DateCandidate]]:
+    yield _shown_first(machine, shown, now=now, tz=tz, url=url)
+    yield later
+    yield [HTMLDATE]
+    yield shown.dated()
+    yield [c for c in structured if c.weak]
+    yield [DateCandidate(t, "text") for t in shown.all() if not names_a_day(t)]
+
+
 def in_page_zone(
-    decision: DateDecision, local: list[DateCandidate], *, now: datetime, tz: str, url: str
+    decision: DateDecision, local: Iterable[DateCandidate], *, now: datetime, tz: str, url: str
 ) -> DateDecision:
     """A date stated in UTC, moved to the page's own offset when the page also prints the
     same moment in local wall-clock time (`2023-11-09T03:28:35Z` next to
@@ -242,20 +287,24 @@ def in_page_zone(
 
 
 def _shown_first(
-    machine: list[DateCandidate], shown: list[DateCandidate], *, now: datetime, tz: str, url: str
+    machine: list[DateCandidate], shown: _Shown, *, now: datetime, tz: str, url: str
 ) -> list[DateCandidate]:
     """Machine dates, the one whose day the page also shows first (a page that carries a
-    first-published and an updated date in its meta shows the one its readers see)."""
+    first-published and an updated date in its meta shows the one its readers see).
+
+    The visible texts are read only when the machine dates name two days or more: with one
+    day the order among them stays as it is, and unreadable ones are skipped either way."""
+    values = [parse_date_local(c.raw, now=now, tz=tz, url=url) for c in machine]
+    if len({v.date() for v in values if v is not None}) < 2:
+        return machine
     days = set()
-    for cand in shown:
+    for cand in shown.dated():
         value = parse_date_local(cand.raw, now=now, tz=tz, url=url, lenient=False)
         if value is not None:
             days.add(value.date())
     if not days:
         return machine
-
-    def shown_day(c: DateCandidate) -> bool:
-        value = parse_date_local(c.raw, now=now, tz=tz, url=url)
-        return value is not None and value.date() in days
-
-    return sorted(machine, key=lambda c: not shown_day(c))
+    shown_day = {
+        id(c): v is not None and v.date() in days for c, v in zip(machine, values, strict=True)
+    }
+    return sorted(machine, key=lambda c: not shown_day[id(c)])

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 logger = logging.getLogger(__name__)
@@ -129,10 +130,32 @@ def _image_urls(value: Any) -> list[str]:
     return [str(value)] if value else []
 
 
+def _query(path: str) -> etree.XPath:
+    # Compiled once, run on the lxml tree: results as plain strings and elements, without a
+    # Selector around each (a page has dozens of `<meta>`; read_structured runs on every page).
+    return etree.XPath(path, smart_strings=False)
+
+
+_JSONLD = _query('//script[@type="application/ld+json"]/text()')
+_METAS = _query("//meta[@content]")
+_HEADLINES = _query('//*[@itemprop="headline"][not(self::meta)]/text()')
+_MICRODATA_PUBLISHED = _query('//*[@itemprop="datePublished"][not(self::meta)]/@content')
+_TIME_PUBLISHED = _query('//time[@itemprop="datePublished"]/@datetime')
+_TIME_FIRST = _query("(//time[@datetime])[1]/@datetime")
+_AUTHOR_NAMES = _query('//*[@itemprop="author"]//*[@itemprop="name"]/text()')
+_CANONICAL = _query('//link[@rel="canonical"]/@href')
+_LANG = _query("/html/@lang")
+
+
+def _run(query: etree.XPath, sel: Selector) -> list[Any]:
+    root = sel.root
+    return query(root) if isinstance(root, etree._Element) else []
+
+
 def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
     """The article-like JSON-LD objects of a page; unreadable blocks are skipped."""
     found: list[dict[str, Any]] = []
-    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+    for raw in _run(_JSONLD, sel):
         if len(raw) > MAX_JSONLD_CHARS:
             logger.debug("JSON-LD block of %d characters skipped", len(raw))
             continue
@@ -152,12 +175,11 @@ def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
 def _meta_index(sel: Selector) -> dict[str, list[str]]:
     """`content` of every `<meta>` by its property/name/itemprop, lower-cased (one pass)."""
     index: dict[str, list[str]] = {}
-    for el in sel.xpath("//meta[@content]"):
-        attrib = el.attrib
-        value = attrib.get("content", "").strip()
+    for el in _run(_METAS, sel):
+        value = (el.get("content") or "").strip()
         if not value:
             continue
-        for key in {attrib.get(a, "").strip().lower() for a in ("property", "name", "itemprop")}:
+        for key in {(el.get(a) or "").strip().lower() for a in ("property", "name", "itemprop")}:
             if key:
                 index.setdefault(key, []).append(value)
     return index
@@ -196,32 +218,29 @@ def read_structured(sel: Selector) -> Structured:
             out.language = str(obj["inLanguage"])
 
     out.titles += _meta("og:title", "twitter:title")
-    out.titles += sel.css('[itemprop="headline"]:not(meta)::text').getall()
+    out.titles += _run(_HEADLINES, sel)
     out.descriptions += _meta("og:description", "description")
 
     # Machine dates in meta and microdata; `content` on any itemprop element.
-    for raw in (
-        _meta(*META_PUBLISHED)
-        + sel.xpath('//*[@itemprop="datePublished"][not(self::meta)]/@content').getall()
-    ):
+    for raw in _meta(*META_PUBLISHED) + _run(_MICRODATA_PUBLISHED, sel):
         out.published.append(DateCandidate(raw, "meta"))
     for raw in _meta("article:modified_time", "dateModified", "og:updated_time"):
         out.modified.append(DateCandidate(raw, "meta"))
     # `<time datetime>`: the one marked as the publication date, else the first.
-    marked = sel.xpath('//time[@itemprop="datePublished"]/@datetime').getall()
+    marked = _run(_TIME_PUBLISHED, sel)
     out.published += [DateCandidate(raw, "time") for raw in marked if raw.strip()]
-    first = sel.xpath("//time[@datetime]/@datetime").getall()[:1]
+    first = _run(_TIME_FIRST, sel)
     out.published += [DateCandidate(raw, "time", weak=True) for raw in first if raw.strip()]
 
     out.authors += _meta("article:author", "author")
-    out.authors += sel.css('[itemprop="author"] [itemprop="name"]::text').getall()
+    out.authors += _run(_AUTHOR_NAMES, sel)
     out.tags += _meta("article:tag")
     out.keywords += _meta("keywords", "news_keywords")
     out.sections += _meta("article:section", "articleSection")
     out.images += _meta("og:image", "twitter:image")
-    out.canonical += sel.xpath('//link[@rel="canonical"]/@href').getall()
+    out.canonical += _run(_CANONICAL, sel)
     out.canonical += _meta("og:url")
     out.language = (
-        out.language or sel.xpath("/html/@lang").get() or next(iter(_meta("og:locale")), None)
+        out.language or next(iter(_run(_LANG, sel)), None) or next(iter(_meta("og:locale")), None)
     )
     return out
