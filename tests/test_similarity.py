@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -303,6 +304,54 @@ def test_latent_terms_tell_apart_events_with_shared_words() -> None:
 # ----------------------------------------------------------------------------- normalisation
 
 
+def _credits_of_every_pair(a: str, b: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Term credits as the definition says: every pair of same-kind terms tried (no keys)."""
+    from omskcrawl.dedup import similarity as sim
+
+    ha, hb = sim._headline(a), sim._headline(b)
+    got_a = {lemma: 1.0 if lemma in hb.terms else 0.0 for lemma in ha.terms}
+    got_b = {lemma: 1.0 if lemma in ha.terms else 0.0 for lemma in hb.terms}
+    for lemma_a, term_a in ha.terms.items():
+        for lemma_b, term_b in hb.terms.items():
+            if term_a.kind != term_b.kind or lemma_a == lemma_b:
+                continue
+            credit = 0.0
+            if term_a.kind == "number":
+                credit = sim.NEAR_NUMBER_CREDIT if sim._near_numbers(lemma_a, lemma_b) else 0.0
+            elif sim._SYNONYMS.get(lemma_a, set()) & sim._SYNONYMS.get(lemma_b, set()):
+                credit = sim.SYNONYM_CREDIT
+            elif sim._same_stem(lemma_a, lemma_b, term_a.person or term_b.person):
+                credit = sim.STEM_CREDIT
+            got_a[lemma_a] = max(got_a[lemma_a], credit)
+            got_b[lemma_b] = max(got_b[lemma_b], credit)
+    sim._match_acronyms(ha, hb, got_a, got_b)
+    sim._match_acronyms(hb, ha, got_b, got_a)
+    return got_a, got_b
+
+
+PARTIAL_MATCHES = [
+    "Yandex откроет в Омске офис на 96 миллионов рублей",
+    "Яндекс откроет офис в Омске почти за 100 млн рублей",
+    "Врач омской больницы спас ребенка",
+    "Медик спас ребёнка в Омске",
+    "Учения ЮВО прошли под Омском",
+    "Южный военный округ провел учения в Омской области",
+]
+
+
+def test_term_credits_found_by_key_are_those_of_every_pair() -> None:
+    from omskcrawl.dedup.similarity import _headline, _match_credits
+
+    headlines = [t for pair in SAME + DIFFERENT + LIMITS_SAME for t in pair] + PARTIAL_MATCHES
+    partial = 0
+    for a in headlines:
+        for b in headlines:
+            expected = _credits_of_every_pair(a, b)
+            assert _match_credits(_headline(a), _headline(b)) == expected, (a, b)
+            partial += sum(0 < c < 1 for c in expected[0].values())
+    assert partial > 100  # stems, synonyms, near numbers and transliterations were exercised
+
+
 def test_case_forms_of_a_name_and_title_are_one_lemma() -> None:
     assert [lemmatize("министром"), lemmatize("Алихановым")] == ["министр", "алиханов"]
     assert [lemmatize("министра"), lemmatize("Алиханова")] == ["министр", "алиханов"]
@@ -441,6 +490,19 @@ def test_vector_similarity_is_a_cosine() -> None:
     assert vector_similarity(a, a) == pytest.approx(1.0, abs=1e-5)
     assert vector_similarity(a, b) == pytest.approx(vector_similarity(b, a))
     assert 0.0 < vector_similarity(a, b) < 1.0
+
+
+def test_vector_similarity_is_the_exact_sum_over_shared_latents() -> None:
+    titles = [t for pair in SAME + DIFFERENT for t in pair]
+    vectors = [headline_vector(t) for t in titles]
+    for a in vectors[:8]:
+        for b in vectors:
+            weights = dict(zip(b["latent"].tolist(), b["weight"].tolist(), strict=True))
+            pairs = zip(a["latent"].tolist(), a["weight"].tolist(), strict=True)
+            shared = [w * weights[i] for i, w in pairs if i in weights]
+            assert vector_similarity(a, b) == math.fsum(shared)
+    empty = np.empty(0, dtype=VECTOR_DTYPE)
+    assert vector_similarity(empty, vectors[0]) == vector_similarity(vectors[0], empty) == 0.0
 
 
 def test_vector_bytes_round_trip() -> None:

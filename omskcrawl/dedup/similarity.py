@@ -331,6 +331,9 @@ class _Headline:
     acronyms: frozenset[str]  # lemmas written in capitals: «ЦБ», «ЮВО», «МУРа»
     negated: bool
     total: float
+    # match key -> lemmas filed under it (_match_keys): the terms of another headline that can
+    # earn partial credit against one of these are found by key, not by trying every pair
+    partners: dict[tuple[object, ...], list[str]] = field(default_factory=dict)
 
 
 def _is_acronym(token: str) -> bool:
@@ -359,7 +362,38 @@ def _headline(text: str) -> _Headline:
         if known is None or known.weight < word.weight:
             terms[word.lemma] = _Term(word.weight, word.kind, person)
     total = sum(term.weight for term in terms.values())
-    return _Headline(terms, tuple(sequence), frozenset(acronyms), negated, total)
+    partners: dict[tuple[object, ...], list[str]] = {}
+    for lemma, term in terms.items():
+        for key in _match_keys(lemma, term.kind)[0]:
+            partners.setdefault(key, []).append(lemma)
+    return _Headline(terms, tuple(sequence), frozenset(acronyms), negated, total, partners)
+
+
+@lru_cache(maxsize=65_536)
+def _match_keys(
+    lemma: str, kind: str
+) -> tuple[tuple[tuple[object, ...], ...], tuple[tuple[object, ...], ...]]:
+    """(keys a term is filed under, keys of the other side's terms it may partly match).
+
+    Every pair that :func:`_match_credits` can credit shares a key: numbers meet all numbers
+    (nearness needs the values); other terms of one kind meet when they share a synonym group
+    or their first four letters, transliterated when one is Latin and the other not (every
+    :func:`_same_stem` rule needs four shared leading letters).
+
+    >>> _match_keys("омский", "word")[0][:2]
+    (('word', 'stem', False, 'омск'), ('word', 'translit', False, 'омск'))
+    >>> _match_keys("yandex", "word")[1][1]
+    ('word', 'translit', False, 'янде')
+    """
+    if kind == "number":
+        return ((kind,),), ((kind,),)
+    latin = lemma.isascii()
+    stem = lemma[:4]
+    translit = _transliterate(lemma)[:4]
+    synonyms = tuple((kind, "synonym", group) for group in sorted(_SYNONYMS.get(lemma, ())))
+    filed = ((kind, "stem", latin, stem), (kind, "translit", latin, translit), *synonyms)
+    wanted = ((kind, "stem", latin, stem), (kind, "translit", not latin, translit), *synonyms)
+    return filed, wanted
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -414,10 +448,15 @@ def _match_credits(a: _Headline, b: _Headline) -> tuple[dict[str, float], dict[s
     for lemma in a.terms.keys() & b.terms.keys():
         got_a[lemma] = got_b[lemma] = 1.0
     for lemma_a, term_a in a.terms.items():
-        for lemma_b, term_b in b.terms.items():
-            # both matched exactly already, or no match possible (checking only one side's
-            # exact matches would make the score depend on the argument order)
-            if (got_a[lemma_a] == 1.0 and got_b[lemma_b] == 1.0) or term_a.kind != term_b.kind:
+        # only the pairs that can earn credit (_match_keys), not all of them
+        partners = {
+            m for key in _match_keys(lemma_a, term_a.kind)[1] for m in b.partners.get(key, ())
+        }
+        for lemma_b in partners:
+            term_b = b.terms[lemma_b]
+            # both matched exactly already (checking only one side's exact matches would make
+            # the score depend on the argument order)
+            if got_a[lemma_a] == 1.0 and got_b[lemma_b] == 1.0:
                 continue
             credit = 0.0
             if term_a.kind == "number":
