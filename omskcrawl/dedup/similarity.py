@@ -46,7 +46,6 @@ from functools import lru_cache
 
 import numpy as np
 import pymorphy3
-from wordfreq import zipf_frequency
 
 from omskcrawl.dedup.semantic import (
     engine_problem,
@@ -54,6 +53,7 @@ from omskcrawl.dedup.semantic import (
     headline_vectors,
     vector_similarity,
 )
+from omskcrawl.dedup.zipf import zipf_frequency
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -285,7 +285,7 @@ def _analyse(word: str) -> _Word:
         return _Word(lemma, "unit", UNIT_WEIGHT)
     if lemma in _STOPWORDS or best.tag.POS in _FUNCTION_POS or len(lemma) < 2:
         return _Word(lemma, "stop", 0.0)
-    zipf = max(zipf_frequency(word, "ru"), zipf_frequency(lemma, "ru"))
+    zipf = max(zipf_frequency(word), zipf_frequency(lemma))
     weight = min(MAX_WEIGHT, max(MIN_WEIGHT, ZIPF_CEILING - zipf))
     if lemma in _REPORTING:
         weight *= REPORTING_FACTOR

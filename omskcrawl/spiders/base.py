@@ -25,6 +25,7 @@ from lxml import etree
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.selector import Selector
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
@@ -58,12 +59,12 @@ MAX_PAGE_BYTES = 4 * 1024 * 1024
 MAX_REJECTED_TITLE = 300
 
 
-def _has_own_headline(response: TextResponse) -> bool:
+def _has_own_headline(page: Selector) -> bool:
     """The page names itself: an h1, og:title or JSON-LD headline (not only the feed)."""
     return bool(
-        response.xpath("normalize-space(//h1)").get()
-        or response.xpath('//meta[@property="og:title"]/@content').get()
-        or "headline" in (response.xpath('//script[@type="application/ld+json"]').get() or "")
+        page.xpath("normalize-space(//h1)").get()
+        or page.xpath('//meta[@property="og:title"]/@content').get()
+        or "headline" in (page.xpath('//script[@type="application/ld+json"]').get() or "")
     )
 
 
@@ -403,7 +404,12 @@ class NewsSpider(scrapy.Spider):
         if problem is not None:
             yield self._rejected(response, problem)
             return
-        depth = markup_depth(response.selector.root)
+        # The page's own tree, not `response.selector`: that one is cached on the response and
+        # points back to it, a cycle only a full garbage collection frees, so hundreds of parsed
+        # pages (libxml2 trees, ~1 MB each) stayed in memory between collections. This one
+        # goes with the callback.
+        page = Selector(response)
+        depth = markup_depth(page.root)
         if depth > MAX_DEPTH:
             yield self._rejected(response, f"extraction error: markup nested {depth} levels deep")
             return
@@ -419,7 +425,7 @@ class NewsSpider(scrapy.Spider):
         now = capture_time(response)
         try:
             item = extract_article(
-                response.selector,
+                page,
                 url=response.url,
                 now=now,
                 tz=self.timezone,
@@ -433,11 +439,11 @@ class NewsSpider(scrapy.Spider):
         except (ValueError, RecursionError, etree.LxmlError) as e:
             yield self._rejected(response, f"extraction error: {type(e).__name__}: {e}"[:300])
             return
-        page_title = (response.xpath("normalize-space(//title)").get() or "")[:300]
+        page_title = (page.xpath("normalize-space(//title)").get() or "")[:300]
         if soft_404(page_title) or soft_404(item.get("title")):
             yield self._rejected(response, "soft 404", page_title)
             return
-        if not item.get("body") and not _has_own_headline(response):
+        if not item.get("body") and not _has_own_headline(page):
             yield self._rejected(response, "not an article: no headline and no text on the page")
             return
         item["crawled_at"] = now.astimezone(UTC)
