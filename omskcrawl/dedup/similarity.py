@@ -333,7 +333,7 @@ class _Headline:
     total: float
     # match key -> lemmas filed under it (_match_keys): the terms of another headline that can
     # earn partial credit against one of these are found by key, not by trying every pair
-    partners: dict[tuple[object, ...], list[str]] = field(default_factory=dict)
+    partners: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
 
 
 def _is_acronym(token: str) -> bool:
@@ -362,10 +362,12 @@ def _headline(text: str) -> _Headline:
         if known is None or known.weight < word.weight:
             terms[word.lemma] = _Term(word.weight, word.kind, person)
     total = sum(term.weight for term in terms.values())
-    partners: dict[tuple[object, ...], list[str]] = {}
+    partners: dict[tuple[object, ...], tuple[str, ...]] = {}
     for lemma, term in terms.items():
         for key in _match_keys(lemma, term.kind)[0]:
-            partners.setdefault(key, []).append(lemma)
+            # tuples of strings: the garbage collector stops tracking them (lists it scans on
+            # every full collection, and thousands of headlines stay cached)
+            partners[key] = (*partners.get(key, ()), lemma)
     return _Headline(terms, tuple(sequence), frozenset(acronyms), negated, total, partners)
 
 
