@@ -90,7 +90,8 @@ OMSKCRAWL_DEDUP_STORIES = True
 OMSKCRAWL_DEDUP_STORY_POLICY = "mark"
 OMSKCRAWL_DEDUP_WINDOW_DAYS = 3.0
 OMSKCRAWL_DEDUP_LATENT_TERMS = True  # False: same story by word overlap alone (no model)
-OMSKCRAWL_DEDUP_MODEL_THREADS = 1  # threads computing headline vectors ahead; 0: inline
+OMSKCRAWL_DEDUP_MODEL_THREADS = None  # threads computing headline vectors ahead; None: one
+# per usable CPU core (omskcrawl.dedup.prefetch.default_workers); 0: inline
 OMSKCRAWL_STATE_BACKEND = "sqlite"
 OMSKCRAWL_REDIS_URL = "redis://127.0.0.1:6379/0"
 OMSKCRAWL_REDIS_PREFIX = "omskcrawl"

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from scrapy import Request
 from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
-from omskcrawl.dedup import semantic
+from omskcrawl.dedup import prefetch, semantic
 from omskcrawl.dedup.prefetch import VectorPrefetch
 from omskcrawl.dedup.state import open_state
 from omskcrawl.discovery import Entry
@@ -92,3 +93,23 @@ def test_the_pipeline_decides_the_same_with_and_without_prefetch(tmp_path: Path)
     assert ahead == inline
     assert ahead[1][1] == "https://omskportal.ru/news/1"  # the same meeting, grouped
     assert ahead[2][1] is None and ahead[3][1] is None
+
+
+def _pipeline_workers(root: Path, **settings: Any) -> int | None:
+    crawler = get_crawler(settings_dict={"OMSKCRAWL_EXPORT_DIR": str(root), **settings})
+    dedup = DedupPipeline.from_crawler(crawler)
+    try:
+        return dedup.prefetch.workers if dedup.prefetch is not None else None
+    finally:
+        dedup.spider_closed()
+
+
+def test_one_worker_per_usable_core_unless_set(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(prefetch.os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert prefetch.default_workers() == 3
+    assert _pipeline_workers(tmp_path / "default") == 3
+    assert _pipeline_workers(tmp_path / "one", OMSKCRAWL_DEDUP_MODEL_THREADS=1) == 1
+    assert _pipeline_workers(tmp_path / "inline", OMSKCRAWL_DEDUP_MODEL_THREADS=0) is None
+    monkeypatch.delattr(prefetch.os, "sched_getaffinity", raising=False)  # not Linux
+    monkeypatch.setattr(prefetch.os, "cpu_count", lambda: 6)
+    assert prefetch.default_workers() == 6

@@ -14,6 +14,7 @@ Pending work is bounded (``limit``): the oldest unclaimed headline is given up.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,12 +28,26 @@ logger = logging.getLogger(__name__)
 PENDING_LIMIT = 256  # headlines asked for and not yet claimed; about a scraper queue's worth
 
 
+def default_workers() -> int:
+    """Worker threads when OMSKCRAWL_DEDUP_MODEL_THREADS is unset: one per CPU core we may use.
+
+    The model pass is most of an article's CPU and runs without the GIL, so each core can carry
+    one while the reactor thread extracts and decides (2,000 articles on 2 cores: 1.25-1.4x the
+    articles/s of one worker, BENCHMARKS.md).
+    """
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may run on (Linux)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 class VectorPrefetch:
     """A pool of ``workers`` threads computing headline vectors ahead of their use."""
 
     def __init__(self, workers: int, limit: int = PENDING_LIMIT) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
+        self.workers = workers
         self.limit = limit
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="omskcrawl-vectors")
         self._pending: OrderedDict[str, Future[np.ndarray]] = OrderedDict()

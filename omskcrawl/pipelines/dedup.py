@@ -39,7 +39,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from omskcrawl.dedup.prefetch import VectorPrefetch, close_prefetch, open_prefetch
+from omskcrawl.dedup.prefetch import (
+    VectorPrefetch,
+    close_prefetch,
+    default_workers,
+    open_prefetch,
+)
 from omskcrawl.dedup.semantic import (
     engine_problem,
     headline_vector,
@@ -143,7 +148,11 @@ class DedupPipeline:
         )
         crawler.stats.set_value("omskcrawl/dedup/similarity", description)
         cross_outlet = settings.getbool("OMSKCRAWL_DEDUP_STORIES", True)
-        threads = settings.getint("OMSKCRAWL_DEDUP_MODEL_THREADS", 1)
+        threads = (
+            default_workers()
+            if settings.get("OMSKCRAWL_DEDUP_MODEL_THREADS") is None
+            else settings.getint("OMSKCRAWL_DEDUP_MODEL_THREADS")
+        )
         if threads < 0:
             raise ValueError(f"OMSKCRAWL_DEDUP_MODEL_THREADS must be 0 or more, not {threads}")
         pipeline = cls(
