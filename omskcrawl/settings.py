@@ -53,12 +53,14 @@ EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # one line for all crawlers instead:
     "omskcrawl.progress.ProgressExtension": 600,
     "omskcrawl.manifest.ManifestExtension": 500,
+    "omskcrawl.gcpolicy.GcPolicyExtension": 700,
 }
 
 # omskcrawl ------------------------------------------------------------------
 OMSKCRAWL_EXPORT_DIR = "exports"
 OMSKCRAWL_RUN_LOCK = True  # one run at a time per export folder (omskcrawl.runlock)
 OMSKCRAWL_RUN_LOCK_WAIT = 0.0  # seconds to wait for another run; 0: exit 75 at once
+OMSKCRAWL_GC_FULL_EVERY = 100  # full garbage collections after this many middle ones (Python: 10)
 OMSKCRAWL_REPLAY_WARC: list[str] = []
 OMSKCRAWL_MAX_PAGES = 50
 OMSKCRAWL_PARQUET_ENABLED = True
