@@ -297,6 +297,74 @@ def child_trace(corpus: Path, export: Path, first: int, frames: int = 12) -> Non
     print(f"  total traced growth {total / 2**20:+.1f} MB")
 
 
+def child_sample_memory(corpus: Path, export: Path, every: int) -> None:
+    """One full replay, printing where memory is every `every` articles (at the Parquet
+    pipeline) and at the end: RSS, glibc's heap (in use / free, mallinfo2), pymalloc blocks,
+    live responses and how many still hold a parsed tree, and the dedup caches' sizes."""
+    import ctypes
+    import gc
+
+    import scrapy.cmdline
+    from scrapy.http import Response
+
+    import omskcrawl.pipelines.parquet as parquet
+    from omskcrawl.dedup import semantic, similarity
+
+    class Mallinfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+                         "uordblks", "fordblks", "keepcost")
+        ]  # fmt: skip
+
+    libc = ctypes.CDLL(None)
+    mallinfo2 = getattr(libc, "mallinfo2", None)
+    if mallinfo2 is not None:
+        mallinfo2.restype = Mallinfo2
+
+    def line(label: str) -> str:
+        with open("/proc/self/statm") as f:
+            rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        heap = ""
+        if mallinfo2 is not None:
+            info = mallinfo2()
+            heap = (
+                f" | C heap in use {info.uordblks / 2**20:6.1f} free {info.fordblks / 2**20:6.1f}"
+                f" mmapped {info.hblkhd / 2**20:5.1f} MB"
+            )
+        responses = [o for o in gc.get_objects() if isinstance(o, Response)]
+        parsed = sum(1 for r in responses if getattr(r, "_cached_selector", None) is not None)
+        caches = {
+            "vectors": semantic.headline_vector.cache_info().currsize,
+            "headlines": similarity._headline.cache_info().currsize,
+            "texts": similarity._text.cache_info().currsize,
+        }
+        return (
+            f"{label:>8}: RSS {rss:6.1f} MB{heap} | Python blocks "
+            f"{sys.getallocatedblocks() / 1e6:4.2f} M | responses {len(responses)} "
+            f"({parsed} with a parsed tree) | caches {caches}"
+        )
+
+    original = parquet.ParquetPipeline.process_item
+    seen = [0]
+
+    def counting(self: Any, item: Any) -> Any:
+        seen[0] += 1
+        if seen[0] % every == 0:
+            print(line(f"{seen[0]:,}"), flush=True)
+        return original(self, item)
+
+    parquet.ParquetPipeline.process_item = counting  # type: ignore[method-assign]
+    os.chdir(ROOT)
+    argv = ["scrapy", "replay", str(corpus / "corpus.warc.gz"), "-L", "ERROR",
+            "-s", f"OMSKCRAWL_EXPORT_DIR={export}"]  # fmt: skip
+    print(line("start"), flush=True)
+    with contextlib.suppress(SystemExit):
+        scrapy.cmdline.execute(argv)
+    print(line("end"), flush=True)
+    print(f"peak RSS {_peak_rss_mb():.0f} MB")
+
+
 def child_bare(corpus: Path) -> dict[str, Any]:
     """A plain Scrapy spider: the same requests through the same handler, no parsing."""
     import scrapy
@@ -611,6 +679,13 @@ def main() -> int:
         help="instead: one full run of the smallest size under tracemalloc, printing what grew "
         "from article N to the end",
     )
+    parser.add_argument(
+        "--sample-memory",
+        type=int,
+        metavar="N",
+        help="instead: one full run of the smallest size printing RSS, the C heap, live "
+        "responses and cache sizes every N articles",
+    )
     parser.add_argument("--child", choices=["bare", "full"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--export", type=Path, help=argparse.SUPPRESS)
@@ -630,6 +705,10 @@ def main() -> int:
     print("machine:", machine(), flush=True)
     sizes = sorted(args.sizes)
     corpora = {size: ensure_corpus(size, args.seed, work) for size in sizes}
+    if args.sample_memory:
+        with tempfile.TemporaryDirectory(dir=work) as tmp:
+            child_sample_memory(corpora[sizes[0]], Path(tmp) / "exports", args.sample_memory)
+        return 0
     if args.trace_memory:
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             child_trace(corpora[sizes[0]], Path(tmp) / "exports", args.trace_memory)
