@@ -178,3 +178,21 @@ def test_staged_candidates_do_not_depend_on_the_hash_seed(tmp_path: Path) -> Non
     }
     assert len(runs) == 1
     assert len(runs.pop().split()) == 50
+
+
+def test_staged_candidates_in_the_window_whatever_order_they_came_in(tmp_path: Path) -> None:
+    """Staged items are kept by publication time; a replay stages them in any order."""
+    state = open_state("sqlite", root=tmp_path, redis_url="", prefix="")
+    times = [((n * 7919) % 200) * 3600.0 for n in range(200)]  # 200 hours, shuffled
+    for n, ts in enumerate(times):
+        state.add_story_item(story(n, ts), ["омск"] if n % 2 else ["омск", "мост"])
+    for at in (0.0, 50 * 3600.0, 120 * 3600.0, 199 * 3600.0, 400 * 3600.0):
+        window = 10 * 3600.0
+        inside = [
+            (-(1 if n % 2 else 2), ts, f"https://a.ru/{n}")
+            for n, ts in enumerate(times)
+            if at - window <= ts <= at + window  # both ends belong to the window
+        ]
+        expected = [url for *_, url in sorted(inside)[:MAX_CANDIDATES]]
+        assert [c.url for c in state.candidates(["омск", "мост"], at, window)] == expected
+    state.close()

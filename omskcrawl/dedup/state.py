@@ -26,12 +26,14 @@ cost depends on how much news falls in the window, not on the size of history.
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -477,6 +479,9 @@ class RedisState:
         self.r.close()
 
 
+_published = attrgetter("published_ts")
+
+
 class SharedState:
     """One open state per process, shared by every crawler of a `crawlall` run.
 
@@ -495,6 +500,8 @@ class SharedState:
         self._ops: dict[str, list[Op]] = {}
         self._urls: dict[str, UrlRecord] = {}
         self._contents: dict[tuple[str, str], str] = {}
+        # term -> staged items with it, by publication time: a window is found by bisection, not
+        # by reading every staged item of a common term (a replay stages every row of the run)
         self._terms: dict[str, list[StoryItem]] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -522,7 +529,7 @@ class SharedState:
         unique = sorted(set(terms))
         self._ops.setdefault(item.url, []).append((item, unique))
         for term in unique:
-            self._terms.setdefault(term, []).append(item)
+            bisect.insort(self._terms.setdefault(term, []), item, key=_published)
 
     def candidates(self, terms: Iterable[str], ts: float, window: float) -> list[StoryItem]:
         # In a fixed order: staged items tied on shared terms keep the order they are met in
@@ -535,10 +542,12 @@ class SharedState:
         shared: dict[int, int] = {}
         staged: dict[int, StoryItem] = {}
         for term in terms:
-            for item in self._terms.get(term, ()):
-                if ts - window <= item.published_ts <= ts + window:
-                    shared[id(item)] = shared.get(id(item), 0) + 1
-                    staged[id(item)] = item
+            items = self._terms.get(term, [])
+            start = bisect.bisect_left(items, ts - window, key=_published)
+            end = bisect.bisect_right(items, ts + window, key=_published)
+            for item in items[start:end]:
+                shared[id(item)] = shared.get(id(item), 0) + 1
+                staged[id(item)] = item
         ranked = found + [(shared[k], item) for k, item in staged.items()]
         return [item for _, item in sorted(ranked, key=rank_key)[:MAX_CANDIDATES]]
 
