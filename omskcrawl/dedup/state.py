@@ -578,15 +578,27 @@ class SharedState:
                 and self._contents.get((record.source, record.content_hash)) == url
             ):
                 del self._contents[(record.source, record.content_hash)]
-        if ops:
-            taken = {id(op[0]) for op in ops if isinstance(op, tuple)}
-            for term, items in list(self._terms.items()):
-                kept = [i for i in items if id(i) not in taken]
-                if kept:
-                    self._terms[term] = kept
-                else:
-                    del self._terms[term]
+        for op in ops:
+            if isinstance(op, tuple):
+                item, terms = op
+                for term in terms:
+                    self._unstage(term, item)
         return ops
+
+    def _unstage(self, term: str, item: StoryItem) -> None:
+        """Take `item` off `term`'s staged list (found by its time: publishing a file no longer
+        reads every staged list, which a replay with many small files did for every file)."""
+        items = self._terms.get(term)
+        if items is None:
+            return
+        at = bisect.bisect_left(items, item.published_ts, key=_published)
+        while at < len(items) and items[at].published_ts == item.published_ts:
+            if items[at] is item:
+                del items[at]
+                if not items:
+                    del self._terms[term]
+                return
+            at += 1
 
     def publish(self, files: Iterable[str], urls: Iterable[str]) -> None:
         """The file(s) holding `urls` are published: store their records with the paths.
