@@ -340,7 +340,12 @@ def _is_acronym(token: str) -> bool:
     return 2 <= len(token) <= 6 and token[:2].isupper() and token.isalpha()
 
 
-@lru_cache(maxsize=8192)
+# Parsed headlines (~3.2 kB each) of a dedup window: ~900 items, a feed and a page spelling
+# each. 8,192 held 4 windows and grew the crawl's memory by 15 MB from 2,000 to 10,000 articles.
+HEADLINE_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=HEADLINE_CACHE_SIZE)
 def _headline(text: str) -> _Headline:
     terms: dict[str, _Term] = {}
     sequence: list[str] = []
