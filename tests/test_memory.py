@@ -1,4 +1,4 @@
-"""What a crawl keeps in memory: nothing of a page once its callback is done."""
+"""What a crawl keeps in memory: nothing of a page once its callback is done; caches bounded."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from scrapy.spiderloader import SpiderLoader
 
+from omskcrawl.dedup import similarity
+from omskcrawl.dedup.similarity import HEADLINE_CACHE_SIZE
 from omskcrawl.fixtures import Fixture, iter_fixtures
 from tests.conftest import make_spider
 
@@ -39,3 +41,11 @@ def test_a_parsed_article_page_is_freed_with_its_last_reference(
     assert item["title"]
     del response
     assert page() is None, "the response (and its parsed tree) is kept alive by a cycle"
+
+
+def test_the_parsed_headline_cache_stops_at_its_bound() -> None:
+    for n in range(HEADLINE_CACHE_SIZE + 50):
+        similarity._headline(f"Мэр Омска открыл {n} школ в Таре")
+    info = similarity._headline.cache_info()
+    assert info.maxsize == HEADLINE_CACHE_SIZE
+    assert info.currsize == HEADLINE_CACHE_SIZE
