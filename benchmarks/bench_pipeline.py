@@ -728,10 +728,12 @@ def main() -> int:
                     flush=True,
                 )
     report(results, sizes)
-    ok = all(
+    # every size checked (and reported), not only up to the first that differs
+    checked = [
         check_rows(size, corpora[size], results[size]["full"], work, args.save_reference)
         for size in sizes
-    )
+    ]
+    ok = all(checked)
     return 0 if ok else 1
 
 
