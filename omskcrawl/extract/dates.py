@@ -294,6 +294,8 @@ def _shown_first(
 
     The visible texts are read only when the machine dates name two days or more: with one
     day the order among them stays as it is, and unreadable ones are skipped either way."""
+    if len(machine) < 2:
+        return machine
     values = [parse_date_local(c.raw, now=now, tz=tz, url=url) for c in machine]
     if len({v.date() for v in values if v is not None}) < 2:
         return machine

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from lxml import html as lxml_html
 from parsel import Selector
@@ -61,16 +63,19 @@ BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "blockquote", "li", "pre"}
 MIN_PARAGRAPH_CHARS = 25
 
 
+def _prose_paragraphs(el: lxml_html.HtmlElement) -> Iterator[int]:
+    """Lengths of the prose paragraphs in `el` (`<p>` of at least PROSE_CHARS), in order."""
+    for p in el.iter("p"):
+        size = len(p.text_content().strip())
+        if size >= PROSE_CHARS:
+            yield size
+
+
 def _holds_prose(el: lxml_html.HtmlElement) -> bool:
     """Too much prose to be chrome: broken markup can nest the article in an `<aside>`
     (the real rzn.mk.ru page does), and a class like `content-region` is no region picker."""
-    long = 0
-    for p in el.iter("p"):
-        if len(p.text_content().strip()) >= PROSE_CHARS:
-            long += 1
-            if long >= PROSE_PARAGRAPHS:
-                return True
-    return False
+    found = islice(_prose_paragraphs(el), PROSE_PARAGRAPHS)  # stops at PROSE_PARAGRAPHS
+    return sum(1 for _ in found) == PROSE_PARAGRAPHS
 
 
 def _strip_chrome(root: lxml_html.HtmlElement) -> None:
@@ -224,17 +229,12 @@ def _trafilatura_text(root: lxml_html.HtmlElement, url: str | None, *, fast: boo
     return text if isinstance(text, str) else ""
 
 
-def _paragraph_prose(root: lxml_html.HtmlElement) -> int:
-    """Characters of the page's prose paragraphs (`<p>` of at least PROSE_CHARS)."""
-    sizes = (len(p.text_content().strip()) for p in root.iter("p"))
-    return sum(size for size in sizes if size >= PROSE_CHARS)
-
-
 def trafilatura_body(root: lxml_html.HtmlElement, url: str | None = None) -> list[str]:
     """Lines of the main text by trafilatura (tables kept as rows, comments left out)."""
     text = _trafilatura_text(root, url, fast=True)
     if len(text) < SHORT_BODY_CHARS and (
-        len(text) < REDO_ALWAYS_CHARS or _paragraph_prose(root) >= REDO_PROSE_FACTOR * len(text)
+        len(text) < REDO_ALWAYS_CHARS
+        or sum(_prose_paragraphs(root)) >= REDO_PROSE_FACTOR * len(text)
     ):
         text = _trafilatura_text(root, url, fast=False) or text
     return text.split("\n") if text else []
