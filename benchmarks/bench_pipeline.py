@@ -188,6 +188,34 @@ def _peak_rss_mb() -> float:
 # ---------------------------------------------------------------------------------- children
 
 
+def replay_argv(corpus: Path, export: Path, settings: list[str] | None = None) -> list[str]:
+    """The `scrapy replay` command line of a full run (run from ROOT)."""
+    argv = [
+        "scrapy", "replay", str(corpus / "corpus.warc.gz"), "-L", "ERROR",
+        "-s", f"OMSKCRAWL_EXPORT_DIR={export}",
+    ]  # fmt: skip
+    for setting in settings or []:
+        argv += ["-s", setting]
+    return argv
+
+
+def on_each_item(callback: Callable[[int], None]) -> Callable[[], int]:
+    """Call `callback(n)` as the n-th article reaches the Parquet pipeline; returns a function
+    that tells how many have so far."""
+    import omskcrawl.pipelines.parquet as parquet
+
+    original = parquet.ParquetPipeline.process_item
+    seen = [0]
+
+    def counting(self: Any, item: Any) -> Any:
+        seen[0] += 1
+        callback(seen[0])
+        return original(self, item)
+
+    parquet.ParquetPipeline.process_item = counting  # type: ignore[method-assign]
+    return lambda: seen[0]
+
+
 def child_full(corpus: Path, export: Path, settings: list[str]) -> dict[str, Any]:
     """`scrapy replay corpus.warc.gz` in this process, timed, with stage clocks."""
     import scrapy.cmdline
@@ -200,12 +228,7 @@ def child_full(corpus: Path, export: Path, settings: list[str]) -> dict[str, Any
     clock = StageClock()
     missing = instrument(clock, FULL_STAGES)
     stats = collect_stats()
-    argv = [
-        "scrapy", "replay", str(corpus / "corpus.warc.gz"), "-L", "ERROR",
-        "-s", f"OMSKCRAWL_EXPORT_DIR={export}",
-    ]  # fmt: skip
-    for setting in settings:
-        argv += ["-s", setting]
+    argv = replay_argv(corpus, export, settings)
     os.chdir(ROOT)
     wall, cpu = time.perf_counter(), _cpu()
     try:
@@ -257,19 +280,14 @@ def child_trace(corpus: Path, export: Path, first: int, frames: int = 12) -> Non
 
     tracemalloc.start(frames)
     snapshots: list[tracemalloc.Snapshot] = []
-    original = parquet.ParquetPipeline.process_item
-    seen = [0]
 
-    def counting(self: Any, item: Any) -> Any:
-        seen[0] += 1
-        if seen[0] == first:
+    def at_item(n: int) -> None:
+        if n == first:
             snapshots.append(tracemalloc.take_snapshot())
-        return original(self, item)
 
-    parquet.ParquetPipeline.process_item = counting  # type: ignore[method-assign]
+    seen = on_each_item(at_item)
     os.chdir(ROOT)
-    argv = ["scrapy", "replay", str(corpus / "corpus.warc.gz"), "-L", "ERROR",
-            "-s", f"OMSKCRAWL_EXPORT_DIR={export}"]  # fmt: skip
+    argv = replay_argv(corpus, export)
     closing: list[tracemalloc.Snapshot] = []
 
     def at_close(self: Any) -> Any:
@@ -282,7 +300,7 @@ def child_trace(corpus: Path, export: Path, first: int, frames: int = 12) -> Non
     with contextlib.suppress(SystemExit):
         scrapy.cmdline.execute(argv)
     before, after = snapshots[0], closing[0]
-    print(f"memory that grew from article {first:,} to {seen[0]:,} (traced):")
+    print(f"memory that grew from article {first:,} to {seen():,} (traced):")
     stats = after.compare_to(before, "traceback")
     for stat in stats[:25]:
         where = [f for f in stat.traceback if "omskcrawl" in f.filename] or list(stat.traceback)
@@ -307,7 +325,6 @@ def child_sample_memory(corpus: Path, export: Path, every: int) -> None:
     import scrapy.cmdline
     from scrapy.http import Response
 
-    import omskcrawl.pipelines.parquet as parquet
     from omskcrawl.dedup import semantic, similarity
 
     class Mallinfo2(ctypes.Structure):
@@ -345,19 +362,13 @@ def child_sample_memory(corpus: Path, export: Path, every: int) -> None:
             f"({parsed} with a parsed tree) | caches {caches}"
         )
 
-    original = parquet.ParquetPipeline.process_item
-    seen = [0]
+    def at_item(n: int) -> None:
+        if n % every == 0:
+            print(line(f"{n:,}"), flush=True)
 
-    def counting(self: Any, item: Any) -> Any:
-        seen[0] += 1
-        if seen[0] % every == 0:
-            print(line(f"{seen[0]:,}"), flush=True)
-        return original(self, item)
-
-    parquet.ParquetPipeline.process_item = counting  # type: ignore[method-assign]
+    on_each_item(at_item)
     os.chdir(ROOT)
-    argv = ["scrapy", "replay", str(corpus / "corpus.warc.gz"), "-L", "ERROR",
-            "-s", f"OMSKCRAWL_EXPORT_DIR={export}"]  # fmt: skip
+    argv = replay_argv(corpus, export)
     print(line("start"), flush=True)
     with contextlib.suppress(SystemExit):
         scrapy.cmdline.execute(argv)
