@@ -15,7 +15,6 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from omskcrawl.compact import compact, record_in_state
 from omskcrawl.dedup.state import state_from_settings
 from omskcrawl.run import new_run_id
 from omskcrawl.runlock import hold_or_exit
@@ -41,6 +40,10 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # here, not at the top: Scrapy imports every command module for every command, and
+        # this one's pyarrow.dataset/compute (with pandas) would cost every crawl ~45 MB of RSS
+        from omskcrawl.compact import compact, record_in_state
+
         if args:
             raise UsageError("compact takes no arguments, only --before DATE")
         assert self.settings is not None

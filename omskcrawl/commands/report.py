@@ -8,8 +8,6 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from omskcrawl.report import write_report
-
 
 class Command(ScrapyCommand):
     requires_project = True
@@ -29,6 +27,10 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # here, not at the top: Scrapy imports every command module for every command, and
+        # the report reads the dataset with pandas, which a crawl does not need
+        from omskcrawl.report import write_report
+
         assert self.settings is not None
         if opts.runs < 1:
             raise UsageError("--runs must be at least 1")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
-
-from omskcrawl.dataset import PARTITIONING
 from omskcrawl.dedup.semantic import headline_vector, vector_to_bytes
 from omskcrawl.dedup.similarity import story_terms, use_latent
 from omskcrawl.dedup.state import BODY_KEPT, Op, State, StoryItem, UrlRecord
 from omskcrawl.schema import ARTICLE_SCHEMA
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +70,10 @@ def catch_up(state: State, root: Path, batch_rows: int = 2000, window_days: floa
     missing = [path for path in article_files(root) if path not in known]
     if not missing:
         return 0
+    # here, not at the top: every crawl calls this, and pyarrow's dataset and compute modules
+    # (with pandas, which pyarrow.dataset imports) cost ~45 MB of RSS a crawl seldom needs
+    import pyarrow.compute as pc
+
     newest = pc.max(
         _files_dataset(root, missing).to_table(columns=["published_at"]).column("published_at")
     ).as_py()
@@ -91,6 +94,10 @@ def catch_up(state: State, root: Path, batch_rows: int = 2000, window_days: floa
 
 
 def _files_dataset(root: Path, paths: list[str]) -> ds.Dataset:
+    import pyarrow.dataset as ds
+
+    from omskcrawl.dataset import PARTITIONING
+
     return ds.dataset(
         [str(root / path) for path in paths],
         schema=ARTICLE_SCHEMA,
