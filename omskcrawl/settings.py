@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "omskcrawl"
 SPIDER_MODULES = ["omskcrawl.spiders"]
 NEWSPIDER_MODULE = "omskcrawl.spiders"
@@ -54,6 +56,13 @@ EXTENSIONS = {
     "omskcrawl.progress.ProgressExtension": 600,
     "omskcrawl.manifest.ManifestExtension": 500,
     "omskcrawl.gcpolicy.GcPolicyExtension": 700,
+}
+# Scrapy's own extensions without RemoteControl: it is off (REMOTE_CONTROL_ENABLED), and Scrapy
+# imports every listed extension, even one set to None, so its aiohttp (~10 MB of RSS) came too.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in default_settings.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
 }
 
 # omskcrawl ------------------------------------------------------------------

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gc
+import json
+import subprocess
+import sys
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from scrapy.spiderloader import SpiderLoader
@@ -13,6 +17,7 @@ from omskcrawl.dedup import similarity
 from omskcrawl.dedup.similarity import HEADLINE_CACHE_SIZE
 from omskcrawl.fixtures import Fixture, iter_fixtures
 from tests.conftest import make_spider
+from tests.runs import ROOT
 
 ARTICLES = [f for f in iter_fixtures() if f.kind == "article"]
 
@@ -49,3 +54,31 @@ def test_the_parsed_headline_cache_stops_at_its_bound() -> None:
     info = similarity._headline.cache_info()
     assert info.maxsize == HEADLINE_CACHE_SIZE
     assert info.currsize == HEADLINE_CACHE_SIZE
+
+
+# Imported by commands and code paths a crawl does not take; each costs RSS for the whole run
+# (pyarrow.dataset brings pandas, RemoteControl aiohttp: ~45 and ~10 MB).
+NOT_IN_A_CRAWL = ("pyarrow.dataset", "omskcrawl.compact", "omskcrawl.report", "aiohttp")
+CRAWL_AND_LIST_MODULES = f"""
+import json, sys
+import scrapy.cmdline
+try:
+    scrapy.cmdline.execute(sys.argv[1:])
+except SystemExit as e:
+    code = e.code
+print(json.dumps({{"exit": code, "imported": [m for m in {NOT_IN_A_CRAWL!r} if m in sys.modules]}}))
+"""
+
+
+def test_a_crawl_does_not_import_what_only_other_commands_use(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    args = ["replay", "--sample", "--spider", "gorod55", "-L", "ERROR"]
+    for run in ("first", "second"):  # the second finds a dataset and catches the state up
+        done = subprocess.run(
+            [sys.executable, "-c", CRAWL_AND_LIST_MODULES, "scrapy", *args,
+             "-s", f"OMSKCRAWL_EXPORT_DIR={exports}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        assert result == {"exit": 0, "imported": []}, (run, done.stderr[-3000:])
+    assert list((exports / "articles").rglob("*.parquet"))
