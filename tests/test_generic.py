@@ -375,3 +375,41 @@ def test_loader_outputs_follow_values_added_after_a_read() -> None:
     assert loader.get_output_value("body") == f"{P1}\n\n{P2}"
     loader.replace_value("body", [P3])
     assert loader.load_item()["body"] == P3
+
+
+# trafilatura's main extractor without its rescue stages (`_main_text`): its inner
+# functions, so a trafilatura upgrade that changes them shows here.
+def test_main_text_path_is_trafilaturas_fast_pass_on_an_article_page() -> None:
+    from trafilatura import bare_extraction
+
+    html = page(
+        article(
+            extra_before='<div class="share"><a href="/vk">ВКонтакте</a> <a href="/tg">Telegram</a>'
+            '<script>window.share = {counter: "Поделиться"};</script></div>',
+            extra_after='<iframe src="https://vk.com/video_ext.php?oid=-1"></iframe>'
+            '<div class="comments"><p>Наконец-то! Давно ждали такую библиотеку.</p>'
+            "<form><textarea>Ваш комментарий</textarea><button>Отправить</button></form></div>",
+        ),
+        head="<style>.share{display:flex}</style><script>var ym = 1;</script>",
+    )
+    root = lxml_html.fromstring(html)
+    before = lxml_html.tostring(root)
+    text = generic._main_text(root, URL)
+    doc = bare_extraction(html, url=URL, fast=True, include_comments=False, with_metadata=False)
+    assert text is not None and doc is not None
+    assert text == doc.text
+    assert_article(text)
+    assert "Давно ждали" not in text and "ВКонтакте" not in text
+    assert lxml_html.tostring(root) == before  # the caller's tree is not changed
+
+
+def test_forum_thread_and_very_short_text_take_trafilaturas_whole_cascade() -> None:
+    forum = page(
+        article(),
+        head='<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "DiscussionForumPosting", "headline": "Библиотека на Левобережье"}</script>',
+    )
+    brief = page(f"<article><h1>Библиотека</h1><p>{LEAD}</p></article>")
+    assert generic._main_text(lxml_html.fromstring(forum), URL) is None
+    assert generic._main_text(lxml_html.fromstring(brief), URL) is None
+    assert LEAD in body_of(brief)
