@@ -31,6 +31,7 @@ from pathlib import Path
 from scrapy.http import HtmlResponse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from omskcrawl.extract.article import page_selector
 from omskcrawl.extract.dates import publication_date
 from omskcrawl.extract.generic import visible_dates
 from omskcrawl.extract.structured import read_structured
@@ -71,7 +72,7 @@ def load_page(tests: Path, name: str) -> bytes | None:
 
 def ours(url: str, data: bytes) -> tuple[str | None, str | None]:
     response = HtmlResponse(url=url, body=data)
-    sel = response.selector
+    sel = page_selector(response.text, url)
     root = sel.root
     decision = publication_date(
         read_structured(sel).published,

@@ -34,7 +34,7 @@ from typing import Any
 from scrapy.http import HtmlResponse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from omskcrawl.extract.article import extract_article
+from omskcrawl.extract.article import extract_article, page_selector
 
 ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -95,7 +95,7 @@ def resolve(tests: Path, name: str) -> Path | None:
 
 def ours(url: str, data: bytes) -> dict[str, Any]:
     response = HtmlResponse(url=url, body=data)
-    item = extract_article(response.selector, url=url, now=NOW)
+    item = extract_article(page_selector(response.text, url), url=url, now=NOW)
     return {k: item.get(k) for k in ("title", "lead", "body")}
 
 

@@ -13,7 +13,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 from scrapy.spiderloader import get_spider_loader
 
-from omskcrawl.extract.article import GENERIC, extract_article, item_to_json
+from omskcrawl.extract.article import GENERIC, extract_article, item_to_json, page_selector
 from omskcrawl.normalize.urls import PathRewrites
 from omskcrawl.spiders.base import NewsSpider
 
@@ -69,7 +69,7 @@ class Command(ScrapyCommand):
                 print_views = spidercls.print_views
         response = HtmlResponse(url=opts.url, body=path.read_bytes(), encoding=encoding)
         item = extract_article(
-            response.selector,
+            page_selector(response.text, response.url),
             url=opts.url,
             now=now,
             tz=tz,

@@ -22,10 +22,10 @@ from typing import Any, ClassVar
 
 import scrapy
 from lxml import etree
+from parsel import Selector
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.selector import Selector
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
@@ -39,7 +39,13 @@ from omskcrawl.discovery import (
     parse_sitemap,
     unique_entries,
 )
-from omskcrawl.extract.article import GENERIC, ArticleSelectors, Hints, extract_article
+from omskcrawl.extract.article import (
+    GENERIC,
+    ArticleSelectors,
+    Hints,
+    extract_article,
+    page_selector,
+)
 from omskcrawl.extract.pagecheck import (
     MAX_DEPTH,
     content_problem,
@@ -408,7 +414,7 @@ class NewsSpider(scrapy.Spider):
         # points back to it, a cycle only a full garbage collection frees, so hundreds of parsed
         # pages (libxml2 trees, ~1 MB each) stayed in memory between collections. This one
         # goes with the callback.
-        page = Selector(response)
+        page = page_selector(response.text, response.url)
         depth = markup_depth(page.root)
         if depth > MAX_DEPTH:
             yield self._rejected(response, f"extraction error: markup nested {depth} levels deep")
