@@ -48,6 +48,21 @@ def test_a_parsed_article_page_is_freed_with_its_last_reference(
     assert page() is None, "the response (and its parsed tree) is kept alive by a cycle"
 
 
+@pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
+def test_a_parsed_article_response_keeps_no_decoded_text(
+    fixture: Fixture, spider_loader: SpiderLoader
+) -> None:
+    """Scrapy holds a response until its item is through every pipeline (hundreds of pages
+    in a replay); what parsing decoded is not kept on it, and decoding again gives the same."""
+    spider = make_spider(spider_loader.load(fixture.spider))
+    response = fixture.response()
+    text = response.text
+    (item,) = spider.parse_article(response)
+    assert item["title"]
+    assert response._cached_ubody is None
+    assert response.text == text
+
+
 def test_the_parsed_headline_cache_stops_at_its_bound() -> None:
     for n in range(HEADLINE_CACHE_SIZE + 50):
         similarity._headline(f"Мэр Омска открыл {n} школ в Таре")

@@ -1,12 +1,13 @@
 """Zipf frequencies of Russian words, exactly as ``wordfreq.zipf_frequency(word, "ru")``, in a
-sixth of the memory.
+tenth of the memory.
 
 wordfreq answers from a dict of its whole large Russian list (713,000 words): ~120 MB of Python
 strings and floats, the largest single piece of a crawl's memory. This module reads the same
-list (the same file wordfreq reads) into one sorted bytes blob of ``word NUL centibels`` entries
-and their end offsets (~20 MB) and finds a word by binary search. The arithmetic around the
-lookup (tokens, digit sequences, combining several tokens, rounding) is wordfreq's own, called
-or copied line for line, so every value is the same (``tests/test_zipf.py`` compares them).
+list (the same file wordfreq reads) into one sorted bytes blob of ``word NUL centibels`` entries,
+words in cp1251 (see `_key`), and their end offsets (~11 MB) and finds a word by binary search.
+The arithmetic around the lookup (tokens, digit sequences, combining several tokens, rounding)
+is wordfreq's own, called or copied line for line, so every value is the same
+(``tests/test_zipf.py`` compares them).
 
 The table is built once per machine into a cache file (``OMSKCRAWL_CACHE_DIR``, else the user's
 cache folder; the name is keyed by wordfreq's version and list file) and mapped read-only: no
@@ -48,11 +49,12 @@ LANG = "ru"
 _SEPARATOR = b"\0"  # between a word and its centibels in an entry; no word contains it
 _CENTIBEL_BYTES = 2  # wordfreq's lists stop near -800 cB
 _TAIL = len(_SEPARATOR) + _CENTIBEL_BYTES
+_NOT_CP1251 = b"\x98"  # before the UTF-8 of a word cp1251 cannot spell (see _key)
 
 # The cache file: header (magic, format, entries, blob bytes, CRC-32 of the rest), the entries'
 # end offsets (native uint32), the blob. A new _FORMAT gives the file a new name.
 _MAGIC = b"OMSKZIPF"
-_FORMAT = 1
+_FORMAT = 2
 _HEADER = "=8sIIII"
 _HEADER_SIZE = struct.calcsize(_HEADER)
 _END_BYTES = 4
@@ -63,6 +65,20 @@ _BUILD_CHILD = (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _key(word: str) -> bytes:
+    """`word` as the table stores it: one byte a letter in cp1251 (all but ~800 of the list's
+    713,000 words; half of UTF-8's size for Cyrillic), else 0x98 and its UTF-8. 0x98 is no
+    character in cp1251, so no two words get one key.
+
+    >>> _key("мэр"), _key("Ω")
+    (b'\\xec\\xfd\\xf0', b'\\x98\\xce\\xa9')
+    """
+    try:
+        return word.encode("cp1251")
+    except UnicodeEncodeError:
+        return _NOT_CP1251 + word.encode()
 
 
 class _Table:
@@ -86,7 +102,7 @@ class _Table:
 
     def centibels(self, word: str) -> int | None:
         """-cB of `word` (wordfreq's bucket index), None if the list does not have it."""
-        key = word.encode()
+        key = _key(word)
         # the last of equal words, the one whose bucket a dict built in bucket order keeps
         i = bisect.bisect_right(self, key) - 1
         if i < 0 or self[i] != key:
@@ -157,7 +173,7 @@ def build(source: Path) -> tuple[bytes, array[int]]:
             raise ValueError(f"{source}: unexpected wordfreq header {header!r}")
         for index in range(buckets):
             tail = _SEPARATOR + index.to_bytes(_CENTIBEL_BYTES, "big")
-            words: list[bytes] = unpacker.unpack()
+            words = [_key(word.decode()) for word in unpacker.unpack()]
             if _SEPARATOR in b"".join(words):
                 raise ValueError(f"{source}: a word contains NUL")
             entries.extend([word + tail for word in words])
@@ -184,10 +200,9 @@ def write_table(source: Path, path: Path) -> None:
         except BaseException:
             os.unlink(f.name)
             raise
+    # Tables of another wordfreq or list stay: two installs (say, two deployed versions) may
+    # share the folder, and removing each other's file would have each rebuild on every run.
     os.replace(f.name, path)
-    for old in path.parent.glob(f"zipf-{LANG}-*.bin"):
-        if old != path:  # tables of an earlier wordfreq or list: never read again
-            old.unlink(missing_ok=True)
 
 
 def open_table(path: Path) -> _Table | None:

@@ -393,6 +393,12 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | RejectedPage]:
+        try:
+            yield from self._parse_article(response)
+        finally:
+            _forget_text(response)
+
+    def _parse_article(self, response: Response) -> Iterator[ArticleItem | RejectedPage]:
         max_bytes = (
             self.settings.getint("OMSKCRAWL_MAX_PAGE_BYTES", MAX_PAGE_BYTES)
             if hasattr(self, "crawler")
@@ -455,3 +461,11 @@ class NewsSpider(scrapy.Spider):
         item["crawled_at"] = now.astimezone(UTC)
         item["warc_file"], item["warc_record_id"] = response.meta.get(WARC_RECORD, (None, None))
         yield item
+
+
+def _forget_text(response: Response) -> None:
+    """Drop the page's decoded text that `response.text` cached on the response: Scrapy keeps
+    the response until its item is through every pipeline, and a replay has ~400 pages there at
+    a time (~17 MB of text at 1,000 articles, BENCHMARKS.md). A later `.text` decodes again."""
+    if isinstance(response, TextResponse):
+        response._cached_ubody = None
