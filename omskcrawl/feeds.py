@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, BinaryIO
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 
+from omskcrawl.rowbatch import record_batch
 from omskcrawl.schema import ARTICLE_SCHEMA
 
 BATCH_SIZE = 500
@@ -47,7 +47,7 @@ class ParquetItemExporter(BaseItemExporter):
 
     def _flush(self) -> None:
         if self.rows and self.writer is not None:
-            self.writer.write_batch(pa.RecordBatch.from_pylist(self.rows, schema=ARTICLE_SCHEMA))
+            self.writer.write_batch(record_batch(self.rows, ARTICLE_SCHEMA))
             self.rows.clear()
 
     def finish_exporting(self) -> None:

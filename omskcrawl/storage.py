@@ -34,6 +34,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from omskcrawl.rowbatch import record_batch
+
 logger = logging.getLogger(__name__)
 
 
@@ -106,7 +108,7 @@ class ParquetStream:
             column = self.sort_by
             self._buffer.sort(key=lambda row: _sort_key(row.get(column)))
         try:
-            batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
+            batch = record_batch(self._buffer, self.schema)
             if self._writer is None:
                 self.final_path.parent.mkdir(parents=True, exist_ok=True)
                 self._writer = parquet_writer(self.tmp_path, self.schema)
