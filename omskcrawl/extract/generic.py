@@ -277,6 +277,7 @@ def _main_text(root: lxml_html.HtmlElement, url: str | None) -> str | None:
     """
     from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
     from trafilatura.main_extractor import extract_content
+    from trafilatura.settings import MANUALLY_STRIPPED
     from trafilatura.xml import xmltotxt
     from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
@@ -284,9 +285,11 @@ def _main_text(root: lxml_html.HtmlElement, url: str | None) -> str | None:
         return None
     options = _options(url, fast=True)
     tree = copy.copy(root)
-    # Its cleaning deletes these anyway, keeping their tails; gone first, in one C call, the
-    # pruning XPaths before the cleaning walk a smaller tree (~0.8 ms a page, same texts).
+    # Its cleaning deletes these and unwraps MANUALLY_STRIPPED (`<font>`, `<img>`, `<tbody>`…)
+    # anyway; done first, in two C calls, the pruning XPaths before the cleaning walk a
+    # smaller tree (~1.4 ms a page, the same texts).
     etree.strip_elements(tree, *PRECLEANED, with_tail=False)
+    etree.strip_tags(tree, *MANUALLY_STRIPPED)
     for xpaths in (RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH):
         tree = prune_unwanted_nodes(tree, xpaths)
     try:
