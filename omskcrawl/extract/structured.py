@@ -130,32 +130,78 @@ def _image_urls(value: Any) -> list[str]:
     return [str(value)] if value else []
 
 
-def _query(path: str) -> etree.XPath:
-    # Compiled once, run on the lxml tree: results as plain strings and elements, without a
-    # Selector around each (a page has dozens of `<meta>`; read_structured runs on every page).
-    return etree.XPath(path, smart_strings=False)
+# Every element structured data sits in, found in one walk of the page (~30 of its ~1,500
+# elements; nine queries walked it nine times, ~0.4 ms a page more). Compiled once, run on
+# the lxml tree: elements without a Selector around each.
+_MARKED = etree.XPath(
+    "//*[self::script[@type='application/ld+json'] or self::meta[@content] or @itemprop"
+    " or self::time[@datetime] or self::link[@rel='canonical']]"
+)
+_LANG = etree.XPath("/html/@lang", smart_strings=False)
 
 
-_JSONLD = _query('//script[@type="application/ld+json"]/text()')
-_METAS = _query("//meta[@content]")
-_HEADLINES = _query('//*[@itemprop="headline"][not(self::meta)]/text()')
-_MICRODATA_PUBLISHED = _query('//*[@itemprop="datePublished"][not(self::meta)]/@content')
-_TIME_PUBLISHED = _query('//time[@itemprop="datePublished"]/@datetime')
-_TIME_FIRST = _query("(//time[@datetime])[1]/@datetime")
-_AUTHOR_NAMES = _query('//*[@itemprop="author"]//*[@itemprop="name"]/text()')
-_CANONICAL = _query('//link[@rel="canonical"]/@href')
-_LANG = _query("/html/@lang")
+def _own_texts(el: etree._Element) -> list[str]:
+    """The element's own text nodes, as XPath `text()` gives them."""
+    return [t for t in (el.text, *(child.tail for child in el)) if t is not None]
 
 
-def _run(query: etree.XPath, sel: Selector) -> list[Any]:
+@dataclass
+class _Marks:
+    """What one walk of a page found, each list in document order."""
+
+    jsonld: list[str] = field(default_factory=list)  # ld+json script texts
+    metas: list[etree._Element] = field(default_factory=list)  # <meta content>
+    headlines: list[str] = field(default_factory=list)  # itemprop=headline texts, not <meta>
+    published: list[str] = field(default_factory=list)  # itemprop=datePublished @content
+    time_published: list[str] = field(default_factory=list)  # its <time datetime>
+    time_first: list[str] = field(default_factory=list)  # the first <time datetime>
+    author_names: list[str] = field(default_factory=list)  # itemprop=name in itemprop=author
+    canonical: list[str] = field(default_factory=list)  # <link rel=canonical href>
+
+
+def _marks(sel: Selector) -> _Marks:
+    found = _Marks()
     root = sel.root
-    return query(root) if isinstance(root, etree._Element) else []
+    if not isinstance(root, etree._Element):
+        return found
+    for el in _MARKED(root):
+        tag, prop = el.tag, el.get("itemprop")
+        if tag == "script":
+            if el.get("type") == "application/ld+json":
+                found.jsonld += _own_texts(el)
+        elif tag == "meta":
+            if el.get("content") is not None:
+                found.metas.append(el)
+            continue  # a <meta itemprop> is read with the other metas
+        elif tag == "link" and el.get("rel") == "canonical" and el.get("href") is not None:
+            found.canonical.append(el.get("href"))
+        if tag == "time" and el.get("datetime") is not None:
+            if not found.time_first:
+                found.time_first.append(el.get("datetime"))
+            if prop == "datePublished":
+                found.time_published.append(el.get("datetime"))
+        if prop == "headline":
+            found.headlines += _own_texts(el)
+        elif prop == "datePublished" and el.get("content") is not None:
+            found.published.append(el.get("content"))
+        elif prop == "name" and any(a.get("itemprop") == "author" for a in el.iterancestors()):
+            found.author_names += _own_texts(el)
+    return found
+
+
+def _lang(sel: Selector) -> list[str]:
+    root = sel.root
+    return _LANG(root) if isinstance(root, etree._Element) else []
 
 
 def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
     """The article-like JSON-LD objects of a page; unreadable blocks are skipped."""
+    return _jsonld_articles(_marks(sel).jsonld)
+
+
+def _jsonld_articles(blocks: list[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for raw in _run(_JSONLD, sel):
+    for raw in blocks:
         if len(raw) > MAX_JSONLD_CHARS:
             logger.debug("JSON-LD block of %d characters skipped", len(raw))
             continue
@@ -172,10 +218,10 @@ def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
     return found
 
 
-def _meta_index(sel: Selector) -> dict[str, list[str]]:
+def _meta_index(metas: list[etree._Element]) -> dict[str, list[str]]:
     """`content` of every `<meta>` by its property/name/itemprop, lower-cased (one pass)."""
     index: dict[str, list[str]] = {}
-    for el in _run(_METAS, sel):
+    for el in metas:
         value = (el.get("content") or "").strip()
         if not value:
             continue
@@ -188,12 +234,13 @@ def _meta_index(sel: Selector) -> dict[str, list[str]]:
 def read_structured(sel: Selector) -> Structured:
     """Collect structured data of a page (JSON-LD, meta, microdata, `<time>`)."""
     out = Structured()
-    index = _meta_index(sel)
+    marks = _marks(sel)
+    index = _meta_index(marks.metas)
 
     def _meta(*names: str) -> list[str]:
         return [v for name in names for v in index.get(name.lower(), [])]
 
-    objects = jsonld_articles(sel)
+    objects = _jsonld_articles(marks.jsonld)
     # An embedded video's JSON-LD names the video, not the article: it fills only what
     # no article object gives.
     articles = [o for o in objects if "videoobject" not in _types(o)] or objects
@@ -218,29 +265,29 @@ def read_structured(sel: Selector) -> Structured:
             out.language = str(obj["inLanguage"])
 
     out.titles += _meta("og:title", "twitter:title")
-    out.titles += _run(_HEADLINES, sel)
+    out.titles += marks.headlines
     out.descriptions += _meta("og:description", "description")
 
     # Machine dates in meta and microdata; `content` on any itemprop element.
-    for raw in _meta(*META_PUBLISHED) + _run(_MICRODATA_PUBLISHED, sel):
+    for raw in _meta(*META_PUBLISHED) + marks.published:
         out.published.append(DateCandidate(raw, "meta"))
     for raw in _meta("article:modified_time", "dateModified", "og:updated_time"):
         out.modified.append(DateCandidate(raw, "meta"))
     # `<time datetime>`: the one marked as the publication date, else the first.
-    marked = _run(_TIME_PUBLISHED, sel)
-    out.published += [DateCandidate(raw, "time") for raw in marked if raw.strip()]
-    first = _run(_TIME_FIRST, sel)
-    out.published += [DateCandidate(raw, "time", weak=True) for raw in first if raw.strip()]
+    out.published += [DateCandidate(raw, "time") for raw in marks.time_published if raw.strip()]
+    out.published += [
+        DateCandidate(raw, "time", weak=True) for raw in marks.time_first if raw.strip()
+    ]
 
     out.authors += _meta("article:author", "author")
-    out.authors += _run(_AUTHOR_NAMES, sel)
+    out.authors += marks.author_names
     out.tags += _meta("article:tag")
     out.keywords += _meta("keywords", "news_keywords")
     out.sections += _meta("article:section", "articleSection")
     out.images += _meta("og:image", "twitter:image")
-    out.canonical += _run(_CANONICAL, sel)
+    out.canonical += marks.canonical
     out.canonical += _meta("og:url")
     out.language = (
-        out.language or next(iter(_run(_LANG, sel)), None) or next(iter(_meta("og:locale")), None)
+        out.language or next(iter(_lang(sel)), None) or next(iter(_meta("og:locale")), None)
     )
     return out
