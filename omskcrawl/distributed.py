@@ -33,12 +33,12 @@ import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet.task import LoopingCall
 
+from omskcrawl.distributedaddon import DistributedAddon  # noqa: F401 (its former place)
 from omskcrawl.signals import files_published
 
 logger = logging.getLogger(__name__)
@@ -82,34 +82,6 @@ end
 redis.call('DEL', KEYS[2], KEYS[3])
 return n
 """
-
-
-class DistributedAddon:
-    """OMSKCRAWL_DISTRIBUTED = True: scrapy-redis frontier, Redis state, no local run lock."""
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        if not settings.getbool("OMSKCRAWL_DISTRIBUTED"):
-            return
-        prefix = settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl")
-        for name, value in {
-            "SCHEDULER": "omskcrawl.distributed.Scheduler",
-            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-            "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
-            "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
-            "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
-            # Workers come and go; the frontier outlives each (the last one clears it).
-            "SCHEDULER_PERSIST": True,
-            "REDIS_URL": settings.get("OMSKCRAWL_REDIS_URL"),
-            "SPIDER_MIDDLEWARES": {
-                **settings.getdict("SPIDER_MIDDLEWARES"),
-                "omskcrawl.distributed.InflightMiddleware": 10,
-            },
-        }.items():
-            settings.set(name, value, priority="addon")
-        # These two are project settings: the switch overrides them at the project's priority.
-        settings.set("OMSKCRAWL_STATE_BACKEND", "redis", priority="project")
-        # Workers share one dataset by design; Redis, not a file lock, coordinates them.
-        settings.set("OMSKCRAWL_RUN_LOCK", False, priority="project")
 
 
 class Pulse(threading.Thread):

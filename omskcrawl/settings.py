@@ -9,7 +9,7 @@ SPIDER_MODULES = ["omskcrawl.spiders"]
 NEWSPIDER_MODULE = "omskcrawl.spiders"
 COMMANDS_MODULE = "omskcrawl.commands"
 
-ADDONS = {"omskcrawl.run.RunAddon": 0, "omskcrawl.distributed.DistributedAddon": 10}
+ADDONS = {"omskcrawl.run.RunAddon": 0, "omskcrawl.distributedaddon.DistributedAddon": 10}
 
 # Polite by default: identify, obey robots.txt, throttle, 1-2 requests per site at a time.
 # Name the crawler and a contact; set your own address before crawling live.

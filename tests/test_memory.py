@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 import subprocess
 import sys
 import weakref
@@ -72,8 +73,15 @@ def test_the_parsed_headline_cache_stops_at_its_bound() -> None:
 
 
 # Imported by commands and code paths a crawl does not take; each costs RSS for the whole run
-# (pandas ~40 MB, pyarrow.dataset ~45 with it, RemoteControl aiohttp ~10 MB).
-NOT_IN_A_CRAWL = ("pandas", "pyarrow.dataset", "omskcrawl.compact", "omskcrawl.report", "aiohttp")
+# (pandas ~40 MB, pyarrow.dataset ~45 with it, RemoteControl aiohttp ~10, redis ~5).
+NOT_IN_A_CRAWL = (
+    "pandas",
+    "pyarrow.dataset",
+    "omskcrawl.compact",
+    "omskcrawl.report",
+    "aiohttp",
+    "redis",
+)
 CRAWL_AND_LIST_MODULES = f"""
 import json, sys
 import scrapy.cmdline
@@ -97,3 +105,11 @@ def test_a_crawl_does_not_import_what_only_other_commands_use(tmp_path: Path) ->
         result = json.loads(done.stdout.strip().splitlines()[-1])
         assert result == {"exit": 0, "imported": []}, (run, done.stderr[-3000:])
     assert list((exports / "articles").rglob("*.parquet"))
+
+
+def test_a_failed_state_write_is_caught_without_importing_redis_first() -> None:
+    import redis  # as a Redis state does
+
+    from omskcrawl.dedup.state import StateError, state_errors
+
+    assert {StateError, sqlite3.Error, redis.RedisError} <= set(state_errors())

@@ -30,6 +30,7 @@ import bisect
 import json
 import logging
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -99,6 +100,14 @@ class StateLocked(StateError):
 
 # How long SQLite waits for another process's lock before `StateLocked` (seconds).
 LOCK_TIMEOUT = 30.0
+
+
+def state_errors() -> tuple[type[Exception], ...]:
+    """What a failing state write raises: StateError, SQLite's errors and, once a Redis state has
+    imported redis (no Redis error can come before), Redis's. A crawl on SQLite never imports
+    redis (~5 MB of RSS)."""
+    redis = sys.modules.get("redis")
+    return (StateError, sqlite3.Error, *((redis.RedisError,) if redis is not None else ()))
 
 
 class State(Protocol):

@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
-from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
@@ -56,9 +54,9 @@ from omskcrawl.dedup.state import (
     BODY_KEPT,
     SharedState,
     State,
-    StateError,
     StoryItem,
     UrlRecord,
+    state_errors,
     state_from_settings,
 )
 from omskcrawl.failures import record_failure
@@ -176,7 +174,7 @@ class DedupPipeline:
         """Store the records of the rows these files hold, with the files' paths."""
         try:
             self.state.publish(paths, urls)
-        except (sqlite3.Error, StateError, RedisError) as e:
+        except state_errors() as e:
             record_failure(
                 self.stats,
                 "state_commit",
