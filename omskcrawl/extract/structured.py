@@ -157,6 +157,7 @@ class _Marks:
     time_first: list[str] = field(default_factory=list)  # the first <time datetime>
     author_names: list[str] = field(default_factory=list)  # itemprop=name in itemprop=author
     canonical: list[str] = field(default_factory=list)  # <link rel=canonical href>
+    lang: list[str] = field(default_factory=list)  # <html lang>
 
 
 def _marks(sel: Selector) -> _Marks:
@@ -164,6 +165,7 @@ def _marks(sel: Selector) -> _Marks:
     root = sel.root
     if not isinstance(root, etree._Element):
         return found
+    found.lang = _LANG(root)
     for el in _MARKED(root):
         tag, prop = el.tag, el.get("itemprop")
         if tag == "script":
@@ -189,17 +191,8 @@ def _marks(sel: Selector) -> _Marks:
     return found
 
 
-def _lang(sel: Selector) -> list[str]:
-    root = sel.root
-    return _LANG(root) if isinstance(root, etree._Element) else []
-
-
-def jsonld_articles(sel: Selector) -> list[dict[str, Any]]:
-    """The article-like JSON-LD objects of a page; unreadable blocks are skipped."""
-    return _jsonld_articles(_marks(sel).jsonld)
-
-
-def _jsonld_articles(blocks: list[str]) -> list[dict[str, Any]]:
+def jsonld_articles(blocks: list[str]) -> list[dict[str, Any]]:
+    """The article-like objects of a page's JSON-LD blocks; unreadable blocks are skipped."""
     found: list[dict[str, Any]] = []
     for raw in blocks:
         if len(raw) > MAX_JSONLD_CHARS:
@@ -240,7 +233,7 @@ def read_structured(sel: Selector) -> Structured:
     def _meta(*names: str) -> list[str]:
         return [v for name in names for v in index.get(name.lower(), [])]
 
-    objects = _jsonld_articles(marks.jsonld)
+    objects = jsonld_articles(marks.jsonld)
     # An embedded video's JSON-LD names the video, not the article: it fills only what
     # no article object gives.
     articles = [o for o in objects if "videoobject" not in _types(o)] or objects
@@ -288,6 +281,6 @@ def read_structured(sel: Selector) -> Structured:
     out.canonical += marks.canonical
     out.canonical += _meta("og:url")
     out.language = (
-        out.language or next(iter(_lang(sel)), None) or next(iter(_meta("og:locale")), None)
+        out.language or next(iter(marks.lang), None) or next(iter(_meta("og:locale")), None)
     )
     return out
