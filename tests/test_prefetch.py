@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from scrapy import Request
+from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
@@ -113,3 +114,43 @@ def test_one_worker_per_usable_core_unless_set(tmp_path: Path, monkeypatch: Any)
     monkeypatch.delattr(prefetch.os, "sched_getaffinity", raising=False)  # not Linux
     monkeypatch.setattr(prefetch.os, "cpu_count", lambda: 6)
     assert prefetch.default_workers() == 6
+
+
+def test_a_page_the_state_knows_gets_no_model_pass(tmp_path: Path, monkeypatch: Any) -> None:
+    """Replaying an archive already read: every page is unchanged, no vector is computed."""
+    asked: list[str] = []
+    pool = VectorPrefetch(1)
+    real_ask = pool.ask
+
+    def ask(title: str) -> None:
+        asked.append(title)
+        real_ask(title)
+
+    monkeypatch.setattr(pool, "ask", ask)
+    state = open_state("sqlite", root=tmp_path, redis_url="", prefix="")
+    try:
+        for run in (1, 2):
+            s = stats()
+            dedup = DedupPipeline(state, s, prefetch=pool)
+            outcomes = []
+            for item in _items():
+                entry = Entry(item["url"], "feed", title=item["title"])
+                dedup.response_received(
+                    HtmlResponse(item["url"]), Request(item["url"], meta={ENTRY: entry}), None
+                )
+                try:
+                    dedup.process_item(item)
+                    outcomes.append("written")
+                except DropItem:
+                    outcomes.append("dropped")
+            state.commit()
+            if run == 1:
+                assert outcomes == ["written"] * 4 and len(asked) == 4
+            else:
+                assert outcomes == ["dropped"] * 4  # unchanged since version 1
+                assert len(asked) == 4  # nothing more asked of the model
+                assert s.get_value("omskcrawl/dedup/vector_not_needed") == 4
+                assert s.get_value("omskcrawl/dedup/unchanged") == 4
+    finally:
+        state.close()
+        pool.close()

@@ -60,7 +60,7 @@ from omskcrawl.dedup.state import (
     state_from_settings,
 )
 from omskcrawl.failures import record_failure
-from omskcrawl.normalize import clean_title
+from omskcrawl.normalize import canonical_url, clean_title
 from omskcrawl.signals import files_published, rows_lost
 from omskcrawl.spiders.base import ENTRY
 
@@ -183,11 +183,20 @@ class DedupPipeline:
             )
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        """An article arrived: have its entry's headline vector computed while it is parsed."""
+        """A new article arrived: have its entry's headline vector computed while it is parsed.
+
+        Not for a URL the state knows: its item is unchanged or a new version keeping its story,
+        and needs no vector (a replay of an archive already read would otherwise run the model
+        for every page again, for nothing)."""
         entry = request.meta.get(ENTRY)
         title = clean_title(entry.title) if entry is not None and entry.title else None
-        if title and self.prefetch is not None:
-            self.prefetch.ask(title)
+        if not title or self.prefetch is None:
+            return
+        url = canonical_url(response.url, print_views=getattr(spider, "print_views", ()))
+        if self.state.get_url(url) is not None:
+            self.stats.inc_value("omskcrawl/dedup/vector_not_needed")
+            return
+        self.prefetch.ask(title)
 
     def _headline_vector(self, title: str) -> Any:
         vector = self.prefetch.claim(title) if self.prefetch is not None else None
