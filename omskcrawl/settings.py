@@ -56,6 +56,7 @@ EXTENSIONS = {
     "omskcrawl.progress.ProgressExtension": 600,
     "omskcrawl.manifest.ManifestExtension": 500,
     "omskcrawl.gcpolicy.GcPolicyExtension": 700,
+    "omskcrawl.heartbeat.EngineHeartbeatExtension": 800,
 }
 # Scrapy's own extensions without RemoteControl: it is off (REMOTE_CONTROL_ENABLED), and Scrapy
 # imports every listed extension, even one set to None, so its aiohttp (~10 MB of RSS) came too.

@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 
 from omskcrawl.commands import check_feeds
 from omskcrawl.commands.crawlall import run_all
+from omskcrawl.heartbeat import REPLAY_HEARTBEAT
 from omskcrawl.run import ensure_run
 from omskcrawl.runlock import hold_or_exit
 from omskcrawl.warc.sample import write_sample_warc
@@ -60,6 +61,9 @@ class Command(BaseRunSpiderCommand):
         self.settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         self.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
         self.settings.set("OMSKCRAWL_MANIFEST_PER_SPIDER", False, priority="cmdline")
+        # The engine moves on its own events only: the same archive gives the same rows.
+        if self.settings.get("OMSKCRAWL_ENGINE_HEARTBEAT") in (None, ""):
+            self.settings.set("OMSKCRAWL_ENGINE_HEARTBEAT", REPLAY_HEARTBEAT, priority="cmdline")
         ensure_run(self.settings, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
