@@ -5,8 +5,8 @@ through, when a request is scheduled, and on a timer, every 5 seconds (its heart
 net for schedulers that report requests but hand none out. In a replay, downloads end inside long
 stretches of work on the reactor thread (extraction, the model, dedup), and the timer fires
 whenever the wall clock says: sometimes before the call the engine had already asked for, so one
-of the 14 crawlers took its next 16 pages a little earlier. The items then reached the dedup stage
-in another order, and story decisions depend on item order (the head of a story is its first
+of the 14 crawlers started its next 2-16 requests a little earlier. Its items then reached the
+dedup stage in another order, and story decisions depend on item order (the head of a story is its first
 stored item): two replays of one archive wrote a few rows into other story groups (2,000
 articles: 2-6 rows; 10,000: 5-29; BENCHMARKS.md, issue 13).
 
