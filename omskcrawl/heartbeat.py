@@ -6,9 +6,9 @@ net for schedulers that report requests but hand none out. In a replay, download
 stretches of work on the reactor thread (extraction, the model, dedup), and the timer fires
 whenever the wall clock says: sometimes before the call the engine had already asked for, so one
 of the 14 crawlers started its next 2-16 requests a little earlier. Its items then reached the
-dedup stage in another order, and story decisions depend on item order (the head of a story is its first
-stored item): two replays of one archive wrote a few rows into other story groups (2,000
-articles: 2-6 rows; 10,000: 5-29; BENCHMARKS.md, issue 13).
+dedup stage in another order, and story decisions depend on item order (the head of a story is
+its first stored item): two replays of one archive wrote a few rows into other story groups
+(2,000 articles: 2-6 rows; 10,000: 5-29; BENCHMARKS.md, issue 13).
 
 `scrapy replay` sets the heartbeat to an hour: the engine then moves only on its own events,
 which happen in the same order in every run, and a replay of the same archive gives the same
