@@ -23,6 +23,9 @@ from omskcrawl.warc.sample import write_sample_warc
 
 class Command(BaseRunSpiderCommand):
     requires_project = True
+    # The engine moves on its own events only: the same archive gives the same rows. At the
+    # command's priority, so a project setting or `-s OMSKCRAWL_ENGINE_HEARTBEAT=...` wins.
+    default_settings = {"OMSKCRAWL_ENGINE_HEARTBEAT": REPLAY_HEARTBEAT}
 
     def syntax(self) -> str:
         return "[WARC ...] [--sample] [--spider NAME ...] [-a since=YYYY-MM-DD]"
@@ -61,9 +64,6 @@ class Command(BaseRunSpiderCommand):
         self.settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         self.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
         self.settings.set("OMSKCRAWL_MANIFEST_PER_SPIDER", False, priority="cmdline")
-        # The engine moves on its own events only: the same archive gives the same rows.
-        if self.settings.get("OMSKCRAWL_ENGINE_HEARTBEAT") in (None, ""):
-            self.settings.set("OMSKCRAWL_ENGINE_HEARTBEAT", REPLAY_HEARTBEAT, priority="cmdline")
         ensure_run(self.settings, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
