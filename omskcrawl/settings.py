@@ -78,7 +78,9 @@ OMSKCRAWL_PARQUET_BATCH_SIZE = 500
 OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE = 100_000
 OMSKCRAWL_COMPACT_TARGET_MB = 128.0  # `scrapy compact`: size of the merged files
 OMSKCRAWL_PARQUET_MAX_OPEN_FILES = 16
-OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS = 5_000
+# Rows in files not yet published, over the whole process (omskcrawl.pipelines.parquet splits it
+# among the crawlers of a crawlall/replay): they wait in the dedup state's stage until then.
+OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS = 2_000
 OMSKCRAWL_MANIFEST_PER_SPIDER = True
 # Bounded cost per page (omskcrawl.spiders.base, omskcrawl.pipelines.validate): larger pages
 # and longer fields are quarantined with the reason.

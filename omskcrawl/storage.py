@@ -157,7 +157,7 @@ class PartitionedWriter:
     metadata: dict[str, str] = field(default_factory=dict)
     sort_by: str | None = None
     max_open_files: int = 16
-    max_unpublished_rows: int = 5_000
+    max_unpublished_rows: int = 2_000
     written: list[WrittenFile] = field(default_factory=list)
     failed: list[WriteFailed] = field(default_factory=list)
     # Open streams, the one written to least recently first.

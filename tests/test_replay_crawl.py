@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from omskcrawl.dataset import articles_dataset, load
 from omskcrawl.fixtures import Fixture, iter_fixtures
 from omskcrawl.pipelines.dedup import item_id
 from omskcrawl.schema import ARTICLE_SCHEMA
+from omskcrawl.storage import PartitionedWriter
 from omskcrawl.warc.sample import write_sample_warc
 from tests import runs
 from tests.runs import write_response
@@ -181,6 +183,59 @@ def test_edited_page_becomes_version_2(first_run: tuple[Path, object], tmp_path:
     before = load(exports, as_of=datetime.fromisoformat(later) - timedelta(seconds=1))
     assert before[before["fetched_url"] == article.url]["version"].tolist() == [1]
     assert "7 млрд" in before[before["fetched_url"] == article.url].iloc[0]["body"]
+
+
+def test_unpublished_rows_are_bounded_per_process_and_change_no_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """14 crawlers share a limit of 14 rows not yet published, one each, where the default
+    lets every row of the sample wait; the rows, story groups included, are the same."""
+    unpublished: dict[int, int] = {}
+    most = 0
+    write = PartitionedWriter.write
+
+    def counting_write(self: PartitionedWriter, row: Any) -> Any:
+        nonlocal most
+        done = write(self, row)
+        unpublished[id(self)] = self.unpublished_rows
+        most = max(most, sum(unpublished.values()))
+        return done
+
+    monkeypatch.setattr(PartitionedWriter, "write", counting_write)
+    columns = ["url", "title", "published_at", "story_id", "duplicate_of", "version"]
+    found = {}
+    for limit in ("2000", "14"):
+        unpublished.clear()
+        most = 0
+        exports = tmp_path / limit
+        ran = scrapy(
+            "replay",
+            "--sample",
+            "-s",
+            f"OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS={limit}",
+            exports=exports,
+        )
+        assert ran.returncode == 0, ran.stderr[-3000:]
+        rows = pd.read_parquet(exports / "articles", columns=columns)
+        found[limit] = (most, rows.sort_values("url").reset_index(drop=True))
+    (most_default, default), (most_bounded, bounded) = found["2000"], found["14"]
+    assert most_default > 14 >= most_bounded > 0
+    assert len(default) > 14 and default["duplicate_of"].notna().any()
+    pd.testing.assert_frame_equal(bounded, default)
+
+
+def test_a_nonsense_unpublished_limit_is_refused(tmp_path: Path) -> None:
+    for value in ("0", "many"):
+        ran = scrapy(
+            "replay",
+            "--sample",
+            "-s",
+            f"OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS={value}",
+            exports=tmp_path,
+        )
+        assert ran.returncode == 2
+        assert "OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS" in ran.stderr + ran.stdout
+    assert not (tmp_path / "articles").exists()
 
 
 def test_every_capture_in_one_replay_in_capture_order(tmp_path: Path) -> None:

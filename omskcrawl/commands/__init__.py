@@ -28,6 +28,15 @@ def check_run_options(settings: BaseSettings, spargs: dict[str, Any]) -> None:
     policy = settings.get("OMSKCRAWL_DEDUP_STORY_POLICY")
     if policy not in POLICIES:
         raise UsageError(f"OMSKCRAWL_DEDUP_STORY_POLICY must be one of {POLICIES}, not {policy!r}")
+    limit = settings.get("OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS")
+    try:
+        ok = int(limit) >= 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise UsageError(
+            f"OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS must be a whole number >= 1, not {limit!r}"
+        )
 
 
 def check_state_reachable(settings: BaseSettings) -> None:

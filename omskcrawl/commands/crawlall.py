@@ -54,8 +54,11 @@ def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any])
     check_run_options(cmd.settings, spargs)
     check_state_reachable(cmd.settings)
     crawlers: list[Crawler] = []
-    for name in names or sorted(available):
+    names = names or sorted(available)
+    for name in names:
         crawler = process.create_crawler(name)
+        # Process-wide limits are split among the crawlers (pipelines.parquet.unpublished_share).
+        crawler.settings.set("OMSKCRAWL_CRAWLERS_IN_PROCESS", len(names), priority="cmdline")
         crawlers.append(crawler)
         process.crawl(crawler, **spargs)
     process.start()

@@ -26,6 +26,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
@@ -46,6 +47,23 @@ from omskcrawl.storage import (
 logger = logging.getLogger(__name__)
 
 
+def unpublished_share(settings: BaseSettings) -> int:
+    """This crawler's part of `OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS`, a limit of the process.
+
+    Until its file is published a row also waits in the dedup state's stage, which every crawler
+    of a `crawlall` or `replay` shares; those commands set `OMSKCRAWL_CRAWLERS_IN_PROCESS`, and
+    each crawler keeps an even share (at least one row).
+
+    >>> from scrapy.settings import Settings
+    >>> unpublished_share(Settings({"OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS": 2000,
+    ...                             "OMSKCRAWL_CRAWLERS_IN_PROCESS": 14}))
+    142
+    """
+    total = settings.getint("OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS", 2_000)
+    crawlers = max(1, settings.getint("OMSKCRAWL_CRAWLERS_IN_PROCESS", 1))
+    return max(1, total // crawlers)
+
+
 class ParquetPipeline:
     def __init__(
         self,
@@ -56,7 +74,7 @@ class ParquetPipeline:
         batch_size: int = 500,
         max_rows_per_file: int = 100_000,
         max_open_files: int = 16,
-        max_unpublished_rows: int = 5_000,
+        max_unpublished_rows: int = 2_000,
     ) -> None:
         self.root = root
         self.run_id = check_run_id(run_id)
@@ -104,7 +122,7 @@ class ParquetPipeline:
             batch_size=settings.getint("OMSKCRAWL_PARQUET_BATCH_SIZE", 500),
             max_rows_per_file=settings.getint("OMSKCRAWL_PARQUET_MAX_ROWS_PER_FILE", 100_000),
             max_open_files=settings.getint("OMSKCRAWL_PARQUET_MAX_OPEN_FILES", 16),
-            max_unpublished_rows=settings.getint("OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS", 5_000),
+            max_unpublished_rows=unpublished_share(settings),
         )
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         pipeline.signals = crawler.signals
