@@ -18,7 +18,6 @@ class DistributedAddon:
             return
         prefix = settings.get("OMSKCRAWL_REDIS_PREFIX", "omskcrawl")
         for name, value in {
-            "SCHEDULER": "omskcrawl.distributed.Scheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
             "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
@@ -32,7 +31,8 @@ class DistributedAddon:
             },
         }.items():
             settings.set(name, value, priority="addon")
-        # These two are project settings: the switch overrides them at the project's priority.
+        # These are project settings: the switch overrides them at the project's priority.
+        settings.set("SCHEDULER", "omskcrawl.distributed.Scheduler", priority="project")
         settings.set("OMSKCRAWL_STATE_BACKEND", "redis", priority="project")
         # Workers share one dataset by design; Redis, not a file lock, coordinates them.
         settings.set("OMSKCRAWL_RUN_LOCK", False, priority="project")

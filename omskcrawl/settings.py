@@ -25,6 +25,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+# Requests waiting for download are pickled to a temporary folder, not held in memory: a replay
+# or backfill queues thousands (omskcrawl.scheduler). The distributed mode uses its own.
+SCHEDULER = "omskcrawl.scheduler.DiskQueueScheduler"
+OMSKCRAWL_DISK_QUEUE = True
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no per-crawler code-execution HTTP server (Scrapy 2.19)
 FEED_EXPORT_ENCODING = "utf-8"

@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from omskcrawl.commands import check_feeds, check_run_options, check_state_reachable
 from omskcrawl.manifest import run_alarms, run_context, spider_summary, write_manifest
@@ -59,6 +60,12 @@ def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any])
         crawler = process.create_crawler(name)
         # Process-wide limits are split among the crawlers (pipelines.parquet.unpublished_share).
         crawler.settings.set("OMSKCRAWL_CRAWLERS_IN_PROCESS", len(names), priority="cmdline")
+        jobdir = cmd.settings.get("JOBDIR")
+        if jobdir:
+            # A job folder holds one crawler's queue, seen requests and state. Above the command
+            # line's priority: process.crawl() applies the process's settings to the crawler again.
+            own = str(Path(jobdir) / name)
+            crawler.settings.set("JOBDIR", own, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
         crawlers.append(crawler)
         process.crawl(crawler, **spargs)
     process.start()
