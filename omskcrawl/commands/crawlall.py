@@ -45,6 +45,12 @@ class Command(BaseRunSpiderCommand):
         self.exitcode = run_all(self, args, opts.spargs)
 
 
+def own_setting(crawler: Crawler, name: str, value: Any) -> None:
+    """A setting of this crawler only, above the command line's priority: `process.crawl()`
+    applies the process's settings (`-s` included) to the crawler once more."""
+    crawler.settings.set(name, value, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
+
+
 def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any]) -> int:
     process = cmd.crawler_process
     assert process is not None and cmd.settings is not None
@@ -59,13 +65,10 @@ def run_all(cmd: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any])
     for name in names:
         crawler = process.create_crawler(name)
         # Process-wide limits are split among the crawlers (pipelines.parquet.unpublished_share).
-        crawler.settings.set("OMSKCRAWL_CRAWLERS_IN_PROCESS", len(names), priority="cmdline")
+        own_setting(crawler, "OMSKCRAWL_CRAWLERS_IN_PROCESS", len(names))
         jobdir = cmd.settings.get("JOBDIR")
-        if jobdir:
-            # A job folder holds one crawler's queue, seen requests and state. Above the command
-            # line's priority: process.crawl() applies the process's settings to the crawler again.
-            own = str(Path(jobdir) / name)
-            crawler.settings.set("JOBDIR", own, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
+        if jobdir:  # a job folder holds one crawler's queue, seen requests and state
+            own_setting(crawler, "JOBDIR", str(Path(jobdir) / name))
         crawlers.append(crawler)
         process.crawl(crawler, **spargs)
     process.start()
