@@ -16,7 +16,7 @@ from scrapy.statscollectors import StatsCollector
 logger = logging.getLogger(__name__)
 
 RUN_FAILURES = "omskcrawl/run_failures"
-CAUSES = ("write", "publish", "state_commit", "state_open")
+CAUSES = ("write", "publish", "state_commit", "state_open", "request_queue")
 
 
 def record_failure(stats: StatsCollector, cause: str, detail: str) -> None:

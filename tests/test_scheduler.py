@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import json
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,14 +18,15 @@ from scrapy.utils.test import get_crawler
 from omskcrawl.distributedaddon import DistributedAddon
 from omskcrawl.scheduler import DiskQueueScheduler
 from tests import runs
+from tests.test_state_faults import tmpfs
 
 COLUMNS = ["url", "title", "published_at", "story_id", "duplicate_of"]
 
 
-def replay(exports: Path, *settings: str) -> pd.DataFrame:
+def replay(exports: Path, *settings: str, code: int = 0) -> pd.DataFrame:
     args = [a for s in settings for a in ("-s", s)]
     ran = runs.scrapy("replay", "--sample", "-s", f"OMSKCRAWL_EXPORT_DIR={exports}", *args)
-    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert ran.returncode == code, ran.stderr[-3000:]
     rows = pd.read_parquet(exports / "articles", columns=COLUMNS)
     return rows.sort_values("url").reset_index(drop=True)
 
@@ -86,3 +90,60 @@ def test_the_distributed_switch_still_takes_the_redis_scheduler() -> None:
     plain = Settings({"SCHEDULER": "omskcrawl.scheduler.DiskQueueScheduler"})
     DistributedAddon().update_settings(plain)
     assert plain["SCHEDULER"] == "omskcrawl.scheduler.DiskQueueScheduler"
+
+
+@pytest.mark.parametrize("disk", ["small tmpfs", "push refused", "pop refused"])
+def test_a_full_queue_disk_loses_nothing_unsaid_and_the_next_run_fetches_the_rest(
+    disk: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean = replay(tmp_path / "clean")
+    queues = tmp_path / "small"
+    mounted = False
+    if disk == "small tmpfs":  # a real small disk for the queue folders
+        mounted = tmpfs(queues, "size=8k")
+        if not mounted:
+            pytest.skip("cannot mount a tmpfs here")
+    else:  # ENOSPC on the 20th request written, or on the 5th read (buffered bytes refused)
+        queues.mkdir()
+        from queuelib.queue import LifoDiskQueue
+
+        name, after = ("push", 20) if disk == "push refused" else ("pop", 5)
+        original, calls = getattr(LifoDiskQueue, name), [0]
+
+        def refused(self: LifoDiskQueue, *args: Any) -> Any:
+            calls[0] += 1
+            if calls[0] >= after:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return original(self, *args)
+
+        monkeypatch.setattr(LifoDiskQueue, name, refused)
+    try:
+        monkeypatch.setattr(tempfile, "tempdir", str(queues))
+        exports = tmp_path / "exports"
+        ran = runs.scrapy("replay", "--sample", "-s", f"OMSKCRAWL_EXPORT_DIR={exports}")
+    finally:
+        monkeypatch.undo()
+        if mounted:
+            subprocess.run(["umount", str(queues)], check=True)
+    (manifest,) = [json.loads(p.read_text()) for p in (exports / "runs").glob("*.json")]
+    first = pd.read_parquet(exports / "articles", columns=COLUMNS)
+    failures = manifest["run_failures"]
+    assert {f["cause"] for f in failures} <= {"request_queue"}
+    assert "No space left on device" in ran.stderr  # said, whether or not requests were lost
+    if disk == "push refused":  # what was written reads back: nothing lost
+        assert failures == []
+    if disk == "pop refused":  # what was written cannot be read back
+        assert failures
+    if failures:
+        assert ran.returncode == 1
+        assert all("could not be read back" in f["detail"] for f in failures)
+        assert len(first) < len(clean)
+    else:
+        assert ran.returncode == 0
+        assert sorted(first["url"]) == sorted(clean["url"])
+    assert set(first["url"]) <= set(clean["url"])
+    # nothing of the given-up requests was stored: the next run fetches exactly those
+    replay(exports)
+    both = pd.read_parquet(exports / "articles", columns=COLUMNS)
+    assert both["url"].is_unique
+    assert sorted(both["url"]) == sorted(clean["url"])
