@@ -45,6 +45,17 @@ class WrittenFile:
     rows: int
     urls: list[str] = field(default_factory=list, repr=False)
 
+    def take_urls(self) -> list[str]:
+        """The rows' URLs, handed over once: a published file's record then keeps its path and
+        row count only, so nothing is kept per row for the rest of a crawl.
+
+        >>> f = WrittenFile("part-1.parquet", 2, ["https://a.ru/1", "https://a.ru/2"])
+        >>> f.take_urls(), f.urls
+        (['https://a.ru/1', 'https://a.ru/2'], [])
+        """
+        urls, self.urls = self.urls, []
+        return urls
+
 
 class WriteFailed(OSError):
     """A file could not be written or published; its rows are not in the dataset."""

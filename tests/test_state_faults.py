@@ -141,6 +141,8 @@ def test_two_crawlers_share_a_state_and_each_file_commits_only_its_rows(
     second.feed(items("ngs55", 2))  # buffered
     assert stored_urls(tmp_path, backend) == set(dataset_urls(tmp_path))
     assert len(dataset_urls(tmp_path)) == 3
+    # announced to the state, the file's URLs are not kept for the rest of the crawl
+    assert [(f.rows, f.urls) for f in first.parquet.articles.written] == [(3, [])]
     first.close()  # its last file published; the other crawler's rows stay staged
     assert stored_urls(tmp_path, backend) == set(dataset_urls(tmp_path))
     assert len(stored_urls(tmp_path, backend)) == 4

@@ -170,7 +170,8 @@ class ParquetPipeline:
             row = self._row(item)
             row["reason"] = exception.reason
             try:
-                self.quarantine.write(row)
+                for published in self.quarantine.write(row):
+                    published.take_urls()  # nothing to announce; not kept either
             except WriteFailed as e:
                 self._failed(e, articles=False)
                 return
@@ -193,11 +194,12 @@ class ParquetPipeline:
         if not files:
             return
         self.stats.inc_value("omskcrawl/written", sum(f.rows for f in files))
+        urls = [url for f in files for url in f.take_urls()]
         if self.signals is not None:
             self.signals.send_catch_log(
                 files_published,
                 paths=[Path(f.path).relative_to(self.root).as_posix() for f in files],
-                urls=[url for f in files for url in f.urls],
+                urls=urls,
             )
 
     def _failed(self, failure: WriteFailed, articles: bool = True) -> None:
