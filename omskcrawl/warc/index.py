@@ -34,7 +34,7 @@ CDXJ_SUFFIX = ".cdxj"
 WIRE_HEADERS = {"content-length", "transfer-encoding", "content-encoding"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Capture:
     """One archived response: where its record starts and when it was captured."""
 
@@ -97,6 +97,7 @@ def _sha256(path: Path) -> str:
 def scan_archive(path: Path) -> list[Capture]:
     """Every response record of one WARC file: one streaming pass."""
     captures = []
+    name = str(path)  # one string for every capture of the file
     with open(path, "rb") as f:
         records = ArchiveIterator(f)
         for record in records:
@@ -107,7 +108,7 @@ def scan_archive(path: Path) -> list[Capture]:
                 Capture(
                     _target(headers.get_header("WARC-Target-URI")),
                     headers.get_header("WARC-Date").replace("Z", "+00:00"),
-                    str(path),
+                    name,
                     records.get_record_offset(),
                     headers.get_header("WARC-Record-ID") or "",
                 )
@@ -127,23 +128,24 @@ def _archive_stat(path: Path) -> dict[str, int]:
 def read_side_file(path: Path) -> tuple[list[Capture], str] | None:
     """The kept index of `path` and the archive's sha256, or None when absent or stale."""
     side = _side_file(path)
+    name = str(path)  # one string for every capture of the file
     try:
-        lines = side.read_text("utf-8").splitlines()
+        with side.open(encoding="utf-8") as lines:  # line by line: a large index is not
+            first = next(lines, "")  # held twice (text and its lines) while it is parsed
+            if not first.startswith("!meta "):
+                return None
+            meta = json.loads(first[len("!meta ") :])
+            if {k: meta.get(k) for k in ("warc_bytes", "warc_mtime_ns")} != _archive_stat(path):
+                return None
+            captures = []
+            for line in lines:
+                url, _stamp14, blob = line.rstrip("\n").split(" ", 2)
+                fields = json.loads(blob)
+                captures.append(
+                    Capture(url, fields["date"], name, fields["offset"], fields["record_id"])
+                )
     except (FileNotFoundError, UnicodeDecodeError):
         return None
-    if not lines or not lines[0].startswith("!meta "):
-        return None
-    try:
-        meta = json.loads(lines[0][len("!meta ") :])
-        if {k: meta.get(k) for k in ("warc_bytes", "warc_mtime_ns")} != _archive_stat(path):
-            return None
-        captures = []
-        for line in lines[1:]:
-            url, _stamp14, blob = line.split(" ", 2)
-            fields = json.loads(blob)
-            captures.append(
-                Capture(url, fields["date"], str(path), fields["offset"], fields["record_id"])
-            )
     except (ValueError, KeyError) as e:
         logger.warning("ignoring unreadable WARC index %s: %s", side, e)
         return None
