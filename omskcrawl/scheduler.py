@@ -79,7 +79,9 @@ class DiskQueueScheduler(Scheduler):
             return super()._dqpop()
         except OSError as e:
             self._give_up_disk(e)
-            return None
+            # The requests read back are in memory now: the next one at once, so the engine
+            # does not wait for its heartbeat (an hour in a replay) to ask again.
+            return self.mqs.pop()
 
     def _give_up_disk(self, error: OSError) -> None:
         queue, self.dqs = self.dqs, None
