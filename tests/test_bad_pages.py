@@ -100,11 +100,33 @@ BAD_PAGES: dict[int, tuple[bytes, str, str]] = {
         "text/html; charset=utf-8",
         "page too large",
     ),
+    12: (
+        page("404", "<p>Такой страницы нет. Вернитесь на главную.</p>").encode(),
+        "text/html; charset=utf-8",
+        "soft 404",
+    ),
+    13: (
+        # A number in the headline is not a missing page.
+        page(
+            "Омская епархия расширит остановки в Кировском округе за 404 млн рублей", PARAS
+        ).encode(),
+        "text/html; charset=utf-8",
+        "",
+    ),
 }
 
 
 def crawl(tmp_path: Path, module: str, exports: Path) -> Ran:
-    return run_scrapy(tmp_path, module, exports, "crawl", SITE, OMSKCRAWL_MAX_PAGE_BYTES=5_000_000)
+    # A site of bad pages on purpose: its quality is not judged (no alarm, exit 0).
+    return run_scrapy(
+        tmp_path,
+        module,
+        exports,
+        "crawl",
+        SITE,
+        OMSKCRAWL_MAX_PAGE_BYTES=5_000_000,
+        OMSKCRAWL_ALARM_MIN_ITEMS=100,
+    )
 
 
 def test_a_crawl_quarantines_every_bad_page_with_its_reason(tmp_path: Path) -> None:

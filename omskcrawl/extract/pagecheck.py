@@ -22,10 +22,15 @@ MAX_REPLACEMENT_SHARE = 0.005
 _CYRILLIC = re.compile(r"[А-яЁё]")
 _GZIP = b"\x1f\x8b"
 _SOFT_404 = re.compile(
-    r"(страниц\w*\s+не\s+(?:найден|существует)|ошибка\s+404|\b404\b|page\s+not\s+found"
+    r"(страниц\w*\s+не\s+(?:найден|существует)|ошибка\s+404|page\s+not\s+found"
     r"|материал\s+не\s+найден|запрашиваемая\s+страница\s+(?:не|удален))",
     re.IGNORECASE,
 )
+# A bare «404» says "missing" only in a title of little else («404», «404 | НГС55.ру»,
+# «Страница 404 — Омск-информ»); in a headline it is a number («за 404 млн рублей»).
+_BARE_404 = re.compile(r"\b404\b")
+_BARE_404_MAX_WORDS = 4
+_WORD = re.compile(r"\w+")
 # UTF-8 Cyrillic read as windows-1251 («Омск» → «РћРјСЃРє») or as Latin-1 («Ð¼Ñ\x81Ðº»).
 # A UTF-8 continuation byte (0x80-0xBF) as windows-1251 shows it.
 _CONTINUATION_1251 = bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore")
@@ -105,12 +110,20 @@ def soft_404(title: str | None) -> bool:
     True
     >>> soft_404("Ошибка 404")
     True
+    >>> soft_404("404 | НГС55.ру")
+    True
     >>> soft_404("В Омске открыли 404-й километр трассы")
+    False
+    >>> soft_404("Омская епархия расширит остановки в Кировском округе за 404 млн рублей")
     False
     """
     if not title:
         return False
-    return bool(_SOFT_404.search(title)) and not re.search(r"\b404-", title)
+    if _SOFT_404.search(title):
+        return True
+    if not _BARE_404.search(title) or re.search(r"\b404-", title):
+        return False
+    return len(_WORD.findall(_BARE_404.sub(" ", title))) <= _BARE_404_MAX_WORDS
 
 
 def mojibake(text: str | None) -> bool:
