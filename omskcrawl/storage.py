@@ -38,6 +38,9 @@ from omskcrawl.rowbatch import record_batch
 
 logger = logging.getLogger(__name__)
 
+# Rows in files not yet published (the default of OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS).
+MAX_UNPUBLISHED_ROWS = 2_000
+
 
 @dataclass
 class WrittenFile:
@@ -168,7 +171,7 @@ class PartitionedWriter:
     metadata: dict[str, str] = field(default_factory=dict)
     sort_by: str | None = None
     max_open_files: int = 16
-    max_unpublished_rows: int = 2_000
+    max_unpublished_rows: int = MAX_UNPUBLISHED_ROWS
     written: list[WrittenFile] = field(default_factory=list)
     failed: list[WriteFailed] = field(default_factory=list)
     # Open streams, the one written to least recently first.

@@ -29,6 +29,7 @@ _SOFT_404 = re.compile(
 # A bare «404» says "missing" only in a title of little else («404», «404 | НГС55.ру»,
 # «Страница 404 — Омск-информ»); in a headline it is a number («за 404 млн рублей»).
 _BARE_404 = re.compile(r"\b404\b")
+_404_ORDINAL = re.compile(r"\b404-")  # «404-й километр»
 _BARE_404_MAX_WORDS = 4
 _WORD = re.compile(r"\w+")
 # UTF-8 Cyrillic read as windows-1251 («Омск» → «РћРјСЃРє») or as Latin-1 («Ð¼Ñ\x81Ðº»).
@@ -121,7 +122,7 @@ def soft_404(title: str | None) -> bool:
         return False
     if _SOFT_404.search(title):
         return True
-    if not _BARE_404.search(title) or re.search(r"\b404-", title):
+    if not _BARE_404.search(title) or _404_ORDINAL.search(title):
         return False
     return len(_WORD.findall(_BARE_404.sub(" ", title))) <= _BARE_404_MAX_WORDS
 

@@ -38,6 +38,7 @@ from omskcrawl.runlock import RunLock, lock_from_settings
 from omskcrawl.schema import FILE_SCHEMA, QUARANTINE_SCHEMA, SCHEMA_VERSION
 from omskcrawl.signals import files_published, rows_lost
 from omskcrawl.storage import (
+    MAX_UNPUBLISHED_ROWS,
     PartitionedWriter,
     WriteFailed,
     WrittenFile,
@@ -59,7 +60,7 @@ def unpublished_share(settings: BaseSettings) -> int:
     ...                             "OMSKCRAWL_CRAWLERS_IN_PROCESS": 14}))
     142
     """
-    total = settings.getint("OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS", 2_000)
+    total = settings.getint("OMSKCRAWL_PARQUET_MAX_UNPUBLISHED_ROWS", MAX_UNPUBLISHED_ROWS)
     crawlers = max(1, settings.getint("OMSKCRAWL_CRAWLERS_IN_PROCESS", 1))
     return max(1, total // crawlers)
 
@@ -74,7 +75,7 @@ class ParquetPipeline:
         batch_size: int = 500,
         max_rows_per_file: int = 100_000,
         max_open_files: int = 16,
-        max_unpublished_rows: int = 2_000,
+        max_unpublished_rows: int = MAX_UNPUBLISHED_ROWS,
     ) -> None:
         self.root = root
         self.run_id = check_run_id(run_id)
