@@ -11,6 +11,7 @@ import pytest
 
 from omskcrawl.dedup.state import (
     MAX_CANDIDATES,
+    SCHEMA_VERSION,
     SqliteState,
     StoryItem,
     UrlRecord,
@@ -144,6 +145,50 @@ def test_state_of_another_schema_version_is_moved_aside(tmp_path: Path) -> None:
     state = SqliteState(path)
     assert state.rebuilt_reason is not None and "schema version 1" in state.rebuilt_reason
     assert state.count_urls() == 0
+    state.close()
+
+
+def test_stored_candidates_cut_ties_at_the_last_place_by_url(state: Any) -> None:
+    """Items tied with the last place on shared terms and time are all ranked, and the URL
+    decides which of them make the cut, however they were stored (a backend that kept only the
+    first MAX_CANDIDATES it met on (shared, time) would pick by storage order)."""
+    terms = ["мост", "метро"]
+    # 10 items share both terms; 2 * MAX_CANDIDATES share one, all at one time: the cut falls
+    # among these, which are stored in an order that is not their URLs' order.
+    both = [(story(n, 100.0), terms) for n in range(10)]
+    one = [(story(n, 100.0), terms[:1]) for n in range(1000, 1000 + 2 * MAX_CANDIDATES)]
+    for item, item_terms in both + sorted(one, key=lambda it: it[0].url[::-1]):
+        state.add_story_item(item, item_terms)
+    state.commit()
+    ranked = sorted(both + one, key=lambda it: (-len(it[1]), it[0].published_ts, it[0].url))
+    found = [c.url for c in state.candidates(terms, 100.0, DAY)]
+    assert found == [it[0].url for it in ranked[:MAX_CANDIDATES]]
+
+
+def test_state_of_the_previous_version_is_migrated_not_rebuilt(tmp_path: Path) -> None:
+    """A version-4 state (term index without item_id) is brought up to date in place: its
+    records stay, no rebuild (which would run the model for every stored headline)."""
+    path = tmp_path / "dedup.sqlite"
+    state = SqliteState(path)
+    state.put_url(UrlRecord("https://a.ru/1", "a", "h1", 1, "s1", None, 100.0))
+    state.add_story_item(story(1, 10 * DAY), ["хоценко", "метро"])
+    state.close()
+    old = sqlite3.connect(path)  # what version 4 wrote: the same tables, the older index
+    old.execute("DROP INDEX story_terms_term_ts_item")
+    old.execute("CREATE INDEX story_terms_term_ts ON story_terms (term, ts)")
+    old.execute("PRAGMA user_version = 4")
+    old.commit()
+    old.close()
+
+    state = SqliteState(path)
+    assert state.rebuilt_reason is None
+    assert state.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    indexes = {
+        row[0] for row in state.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert "story_terms_term_ts_item" in indexes and "story_terms_term_ts" not in indexes
+    assert state.get_url("https://a.ru/1") is not None
+    assert [c.url for c in state.candidates(["метро"], 10 * DAY, DAY)] == ["https://a.ru/1"]
     state.close()
 
 
