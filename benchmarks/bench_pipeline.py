@@ -3,13 +3,16 @@
 For each size (default 2,000 and 10,000 articles) a synthetic corpus is built from the fixture
 templates (`benchmarks/synthetic_corpus.py`: varied titles, bodies and dates, ~10 % planted
 cross-source duplicates) into one WARC. Then, each in its own subprocess and interleaved
-(bare, full, bare, full…) so that both see the same load on a shared machine:
+(bare, full, ceiling, bare…) so that all see the same load on a shared machine:
 
 - **bare**: one plain Scrapy spider requests the same URLs (every site's feeds, sitemaps and
   listings, then every article) through the same replay download handler; its callbacks parse
   nothing; no item pipelines, no extensions of ours.
 - **full**: `scrapy replay corpus.warc.gz`, the command users run: every site spider, extraction,
   validation, dedup (fresh SQLite state) and Parquet.
+- **ceiling** (unless `--no-ceiling`): the same replay with the same-story model off
+  (`OMSKCRAWL_DEDUP_LATENT_TERMS=False`, word overlap alone): the ratio the full pipeline could
+  reach if no headline needed a model pass. Its story decisions differ; its rows are not checked.
 
 Printed: articles/s of each and their ratio, CPU per article by stage (exclusive CPU time of the
 thread that ran it), peak RSS of each subprocess, and the RSS ratio of the two sizes. The rows
@@ -45,6 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 THROUGHPUT_TARGET = 0.5
+# The ceiling run: the full pipeline with the same-story model off (word overlap alone decides),
+# i.e. what the throughput ratio could reach if every model pass were spared.
+WITHOUT_MODEL = "OMSKCRAWL_DEDUP_LATENT_TERMS=False"
 RSS_TARGET = 1.2
 DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "omskcrawl-bench"
 
@@ -563,15 +569,12 @@ def report(results: dict[int, dict[str, list[dict[str, Any]]]], sizes: list[int]
         "bare CPU ms/article | full CPU ms/article | bare peak RSS MB | full peak RSS MB |"
     )
     print("|---|---|---|---|---|---|---|---|")  # fmt: skip
-    for size in sizes:
-        bare, full = results[size]["bare"], results[size]["full"]
-        for b, f in zip(bare, full, strict=True):
-            brate, frate = b["articles"] / b["wall"], f["articles"] / f["wall"]
-            print(
-                f"| {size:,} | {brate:.1f} | {frate:.1f} | {frate / brate:.3f} | "
-                f"{b['cpu'] / b['articles'] * 1000:.1f} | {f['cpu'] / f['articles'] * 1000:.1f} | "
-                f"{b['peak_rss_mb']:.0f} | {f['peak_rss_mb']:.0f} |"
-            )
+    for size, b, f, brate, frate in _against_bare(results, sizes, "full"):
+        print(
+            f"| {size:,} | {brate:.1f} | {frate:.1f} | {frate / brate:.3f} | "
+            f"{b['cpu'] / b['articles'] * 1000:.1f} | {f['cpu'] / f['articles'] * 1000:.1f} | "
+            f"{b['peak_rss_mb']:.0f} | {f['peak_rss_mb']:.0f} |"
+        )
     large, small = max(sizes), min(sizes)
     ratio = _median([f["articles"] / f["wall"] for f in results[large]["full"]]) / _median(
         [b["articles"] / b["wall"] for b in results[large]["bare"]]
@@ -600,6 +603,12 @@ def report(results: dict[int, dict[str, list[dict[str, Any]]]], sizes: list[int]
             )
         if full["missing_stages"]:
             print("  (not instrumented, code moved:", ", ".join(full["missing_stages"]), ")")
+    for size, _, c, brate, crate in _against_bare(results, sizes, "ceiling"):
+        print(
+            f"ceiling at {size:,} (the full pipeline with {WITHOUT_MODEL}: no model pass; "
+            f"other story decisions, rows not compared): {crate:.1f} articles/s = "
+            f"{crate / brate:.3f} x bare, {c['cpu'] / c['articles'] * 1000:.1f} ms CPU/article"
+        )
     rss = _median([f["peak_rss_mb"] for f in results[large]["full"]]) / _median(
         [f["peak_rss_mb"] for f in results[small]["full"]]
     )
@@ -613,6 +622,15 @@ def report(results: dict[int, dict[str, list[dict[str, Any]]]], sizes: list[int]
         f"{'MET' if rss <= RSS_TARGET else 'NOT MET'}"
     )
     return ok
+
+
+def _against_bare(
+    results: dict[int, dict[str, list[dict[str, Any]]]], sizes: list[int], kind: str
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], float, float]]:
+    """(size, bare run, `kind` run, bare articles/s, its articles/s) for each pair run."""
+    for size in sizes:
+        for b, other in zip(results[size]["bare"], results[size].get(kind, []), strict=False):
+            yield size, b, other, b["articles"] / b["wall"], other["articles"] / other["wall"]
 
 
 def _median(values: list[float]) -> float:
@@ -697,6 +715,13 @@ def main() -> int:
         help="instead: one full run of the smallest size printing RSS, the C heap, live "
         "responses and cache sizes every N articles",
     )
+    parser.add_argument(
+        "--no-ceiling",
+        dest="ceiling",
+        action="store_false",
+        help=f"skip the third run per size: the full pipeline with {WITHOUT_MODEL}, "
+        "the ratio it could reach if no headline needed the model",
+    )
     parser.add_argument("--child", choices=["bare", "full"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--export", type=Path, help=argparse.SUPPRESS)
@@ -726,15 +751,17 @@ def main() -> int:
         return 0
     results: dict[int, dict[str, list[dict[str, Any]]]] = {}
     for size in sizes:
-        results[size] = {"bare": [], "full": []}
+        results[size] = {"bare": [], "full": [], "ceiling": []}
         for n in range(args.repeat):
-            for kind in ("bare", "full"):
-                result = run_child(kind, corpora[size], work, args.full_setting, args.hash_seed)
+            for kind in ("bare", "full", "ceiling") if args.ceiling else ("bare", "full"):
+                settings = args.full_setting + ([WITHOUT_MODEL] if kind == "ceiling" else [])
+                child = "full" if kind == "ceiling" else kind
+                result = run_child(child, corpora[size], work, settings, args.hash_seed)
                 results[size][kind].append(result)
                 rate = result["articles"] / result["wall"]
                 rss = result["peak_rss_mb"]
                 print(
-                    f"{size:>6,} {kind:4s} #{n + 1}: {result['articles']:,} articles in "
+                    f"{size:>6,} {kind:7s} #{n + 1}: {result['articles']:,} articles in "
                     f"{result['wall']:.1f} s = {rate:.1f}/s, peak RSS {rss:.0f} MB",
                     flush=True,
                 )
