@@ -159,6 +159,8 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY);
 
 
 # Version -> the statements that bring a state file of it to the next version, in one transaction.
+# Each statement may run twice: two processes that open one old file both migrate it, one after
+# the other (IF [NOT] EXISTS makes the second a no-op).
 # 4 -> 5: the candidate query counts shared terms per item from the index alone (a covering index:
 # no table row read per posting; 2.9 -> 2.1 ms a query on a full 10,000-item state, BENCHMARKS.md).
 # Rebuilding instead would run the model again for every stored headline.
